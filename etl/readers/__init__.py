@@ -1,0 +1,40 @@
+"""One reader per source format; :func:`reader_for` picks the one that recognises a file.
+
+To add a format: write ``etl/readers/<format>.py`` with ``can_read(path, head)`` and
+``read(path, raw_root) -> ReadResult`` (see :mod:`etl.readers.base`) and list it in
+:data:`READER_MODULES`. Order matters: the first reader that recognises a file reads it.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+from types import ModuleType
+
+#: Reader modules in the order they are asked.
+READER_MODULES: tuple[str, ...] = ("etl.readers.figures",)
+
+#: Files in ``data/raw`` that are not data: documentation and per-file metadata.
+IGNORED_SUFFIXES: tuple[str, ...] = (".md", ".txt", ".yaml", ".yml", ".toml", ".json")
+
+HEAD_BYTES = 4096
+
+
+def reader_for(path: Path) -> ModuleType | None:
+    """Return the reader module that recognises ``path``, or None."""
+    head = path.read_bytes()[:HEAD_BYTES]
+    for name in READER_MODULES:
+        module = import_module(name)
+        if module.can_read(path, head):
+            return module
+    return None
+
+
+def is_data_file(path: Path) -> bool:
+    """Whether a file under the raw directory is meant to be read (not docs or sidecars)."""
+    name = path.name
+    if name.startswith(".") or name.startswith("~$"):
+        return False
+    if path.suffix.lower() in IGNORED_SUFFIXES:
+        return False
+    return True
