@@ -1,0 +1,285 @@
+"""Figures as published → observations in the warehouse model.
+
+Each step resolves one dimension — names to codes, period text to dates, printed units to
+base units — and records a :class:`~etl.problems.Problem` for every row it cannot resolve,
+instead of stopping at the first. Lookups run once per *distinct* text, not per row, so a
+million figures with a few hundred distinct regions cost a few hundred lookups.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from etl.model import (
+    AUTHORITY_RANK, FIGURE_KEY, MEASURES, OBSERVATION_KEY, PRICE_BASES, QUALIFIERS, STATUSES, VALUELESS_STATUSES,
+)
+from etl.periods import PeriodError, parse_period
+from etl.problems import Problem
+from etl.reference import Reference, fold
+from etl.units import UnitError, parse_unit
+
+_SOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+#: Signs and separators publishers print inside numbers: thousands commas, full-width minus.
+_NUMBER_NOISE = str.maketrans({",": "", "，": "", " ": "", "\u2212": "-", "－": "-", "＋": "+"})
+
+
+@dataclass
+class Normalised:
+    observations: pd.DataFrame
+    sources: pd.DataFrame
+    problems: list[Problem]
+
+
+class _Collector:
+    """Problems for rows whose value failed a per-distinct-text lookup."""
+
+    def __init__(self, figures: pd.DataFrame):
+        self.figures = figures
+        self.problems: list[Problem] = []
+
+    def rows(self, mask: pd.Series, column: str | Callable[[pd.Series], str], reason: str | Callable[[pd.Series], str]) -> None:
+        for _, row in self.figures.loc[mask].iterrows():
+            col = column(row) if callable(column) else column
+            why = reason(row) if callable(reason) else reason
+            self.problems.append(Problem(row["_file"], int(row["_row"]), col, why))
+
+
+def _map_unique(values: pd.Series, function: Callable[[Hashable], object]) -> pd.Series:
+    """Apply ``function`` once per distinct value."""
+    uniques = pd.unique(values)
+    return values.map(dict(zip(uniques, (function(v) for v in uniques), strict=True)))
+
+
+def _scale_number(text: str, multiplier: float) -> float:
+    """``text`` × ``multiplier`` without binary rounding noise (145.98 × 1e9 = 145980000000.0).
+
+    Multipliers are powers of ten, so the product is exactly the decimal number with its
+    exponent shifted; parsing that string gives the nearest double to the true value.
+    """
+    exponent = math.log10(multiplier) if multiplier > 0 else float("nan")
+    if exponent == int(exponent):
+        return float(f"{text}e{int(exponent)}")
+    return float(text) * multiplier
+
+
+def sources_table(raw_sources: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Validate and de-duplicate the sources cited by all files."""
+    problems: list[Problem] = []
+    frame = raw_sources.copy()
+    for column in ("_file", "_row"):
+        if column not in frame:
+            frame[column] = "" if column == "_file" else 0
+    seen: dict[str, pd.Series] = {}
+    keep = []
+    for index, row in frame.iterrows():
+        sid = row["source_id"]
+        if not _SOURCE_ID.fullmatch(sid):
+            problems.append(Problem(row["_file"], int(row["_row"]), "source_id", f"invalid source_id {sid!r} (letters, digits, . _ + -)"))
+            continue
+        if row["authority"] not in AUTHORITY_RANK:
+            problems.append(Problem(row["_file"], int(row["_row"]), "authority", f"unknown authority {row['authority']!r} (expected one of {', '.join(a for a in AUTHORITY_RANK if a)})"))
+        if sid in seen:
+            first = seen[sid]
+            if any(first[c] != row[c] for c in ("title", "publisher", "url", "published_date")):
+                problems.append(Problem(row["_file"], int(row["_row"]), "source_id", f"source {sid!r} is defined differently at {first['_file']}:{first['_row']}"))
+            continue
+        seen[sid] = row
+        keep.append(index)
+    frame = frame.loc[keep]
+    for column in ("published_date", "retrieved_date"):
+        parsed = pd.to_datetime(frame[column].where(frame[column] != ""), format="%Y-%m-%d", errors="coerce")
+        for _, row in frame.loc[parsed.isna() & (frame[column] != "")].iterrows():
+            problems.append(Problem(row["_file"], int(row["_row"]), column, f"not a date (YYYY-MM-DD): {row[column]!r}"))
+        frame[column] = parsed.dt.date
+    columns = ["source_id", "title", "publisher", "url", "published_date", "retrieved_date", "authority", "note"]
+    return frame[columns].reset_index(drop=True), problems
+
+
+def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Reference) -> Normalised:
+    """Resolve every figure; return observations, sources and all problems found."""
+    figures = figures.reset_index(drop=True)
+    sources, problems = sources_table(raw_sources)
+    out = _Collector(figures)
+
+    # Region: a code, a name or an alias.
+    region_code = _map_unique(figures["region"], lambda t: reference.region_lookup.get(fold(t)))
+    out.rows(region_code.isna() & (figures["region"] != ""), "region",
+             lambda r: f"unknown region {r['region']!r} (not a code, name or alias in data/reference/regions*.csv)")
+    out.rows(figures["region"] == "", "region", "missing region")
+
+    # Indicator phrase → indicator code and the dimensions the phrase implies.
+    implied = _map_unique(figures["indicator"], lambda t: reference.indicator_lookup.get(fold(t)))
+    out.rows(implied.isna() & (figures["indicator"] != ""), "indicator",
+             lambda r: f"unknown indicator {r['indicator']!r} (not in data/reference/indicators.csv or indicator_aliases.csv)")
+    out.rows(figures["indicator"] == "", "indicator", "missing indicator")
+    implied = implied.map(lambda d: d if isinstance(d, dict) else {})
+
+    def dimension(name: str, alias_key: str | None = None) -> pd.Series:
+        from_alias = implied.map(lambda d: d.get(alias_key or name, ""))
+        return from_alias.where(from_alias != "", figures[name] if name in figures else "")
+
+    indicator = implied.map(lambda d: d.get("indicator", ""))
+    product = dimension("product")
+    measure = dimension("measure").replace("", "level")
+    share_of = dimension("share_of")
+    scope = dimension("scope")
+    price_basis = dimension("price_basis")
+
+    industry_from_alias = implied.map(lambda d: d.get("industry_code", ""))
+    industry_from_row = _map_unique(figures["industry"], lambda t: reference.industry_lookup.get(fold(t)) if t else "")
+    out.rows(industry_from_row.isna(), "industry",
+             lambda r: f"unknown industry {r['industry']!r} (not a code, name or alias in data/reference/industries*.csv)")
+    industry_code = industry_from_alias.where(industry_from_alias != "", industry_from_row.fillna(""))
+    out.rows((industry_code == "") & industry_from_row.notna() & implied.map(bool), "industry",
+             "missing industry (the row names none and the indicator phrase implies none)")
+
+    out.rows(~measure.isin(MEASURES), "measure", lambda r: f"unknown measure (expected one of {', '.join(MEASURES)})")
+    out.rows(~price_basis.isin(PRICE_BASES), "price_basis", "unknown price basis (expected current or comparable)")
+
+    # Period text (with an optional kind) → dates.
+    def period_of(pair: tuple[str, str]) -> object:
+        try:
+            return parse_period(pair[0], pair[1] or None)
+        except PeriodError as error:
+            return error
+
+    period_pairs = pd.Series(list(zip(figures["period"], figures["period_kind"], strict=True)), index=figures.index)
+    periods = _map_unique(period_pairs, period_of)
+    bad_period = periods.map(lambda p: isinstance(p, PeriodError))
+    out.rows(bad_period, lambda r: "period" if r["_column"] in ("", "value") else r["_column"],
+             lambda r: str(period_of((r["period"], r["period_kind"]))))
+
+    # Printed unit → base unit, scale, qualifier.
+    def unit_of(text: str) -> object:
+        try:
+            return parse_unit(text, reference)
+        except UnitError as error:
+            return error
+
+    units = _map_unique(figures["unit"], unit_of)
+    bad_unit = units.map(lambda u: isinstance(u, UnitError))
+    out.rows(bad_unit, "unit", lambda r: str(unit_of(r["unit"])))
+    good_units = units.where(~bad_unit, None)
+    base_unit = good_units.map(lambda u: u.base_unit if u is not None else "")
+    default_units = _map_unique(indicator, reference.default_unit)
+    base_unit = base_unit.where(base_unit != "", default_units)
+    multiplier = good_units.map(lambda u: u.multiplier if u is not None else 1.0).astype("float64")
+    percent_measure = measure.isin(["yoy_pct", "share_pct"])
+    out.rows(percent_measure & ~bad_unit & (base_unit != "percent"), "unit",
+             lambda r: f"a {r['measure'] or 'growth or share'} figure must be in percent, not {r['unit']!r}")
+
+    qualifier = figures["qualifier"].where(figures["qualifier"] != "", good_units.map(lambda u: u.qualifier if u is not None else "exact"))
+    out.rows(~qualifier.isin(QUALIFIERS), "qualifier", lambda r: f"unknown qualifier {r['qualifier']!r} (expected one of {', '.join(QUALIFIERS)})")
+    unit_status = good_units.map(lambda u: u.status if u is not None else "")
+    status = figures["status"].where(figures["status"] != "", unit_status)
+    status = status.where(status != "", np.where(measure == "target", "target", "reported"))
+    out.rows(~status.isin(STATUSES), "status", lambda r: f"unknown status {r['status']!r} (expected one of {', '.join(STATUSES)})")
+
+    # Value: a number as printed, in the printed scale.
+    text = figures["value"].str.translate(_NUMBER_NOISE)
+    is_number = text.str.fullmatch(_NUMBER.pattern)
+    valueless = status.isin(VALUELESS_STATUSES)
+    out.rows((text == "") & ~valueless, lambda r: r["_column"] or "value", "missing value (leave it empty only with status suppressed or not_available)")
+    out.rows((text != "") & ~is_number, lambda r: r["_column"] or "value", lambda r: f"not a number: {r['value']!r}")
+    value = pd.Series(
+        [_scale_number(t, m) if ok else np.nan for t, m, ok in zip(text, multiplier, is_number & ~bad_unit, strict=True)],
+        index=figures.index, dtype="float64",
+    )
+
+    # Source → vintage.
+    known = sources.set_index("source_id")
+    out.rows(figures["source_id"] == "", "source_id", "missing source")
+    out.rows((figures["source_id"] != "") & ~figures["source_id"].isin(known.index), "source_id",
+             lambda r: f"unknown source {r['source_id']!r} (not in any *.sources.csv)")
+    published = figures["source_id"].map(known["published_date"]) if len(known) else pd.Series(None, index=figures.index)
+    retrieved = figures["source_id"].map(known["retrieved_date"]) if len(known) else pd.Series(None, index=figures.index)
+    vintage = published.where(published.notna(), retrieved)
+
+    good_periods = periods.where(~bad_period, None)
+    observations = pd.DataFrame(
+        {
+            "region_code": region_code.fillna(""),
+            "industry_code": industry_code,
+            "indicator": indicator,
+            "product": product,
+            "scope": scope,
+            "period_start": good_periods.map(lambda p: p.start if p is not None else None),
+            "period_end": good_periods.map(lambda p: p.end if p is not None else None),
+            "period_kind": good_periods.map(lambda p: p.kind if p is not None else ""),
+            "measure": measure,
+            "share_of": share_of,
+            "price_basis": price_basis,
+            "value": value,
+            "unit": base_unit,
+            "unit_published": figures["unit"],
+            "unit_mult_published": multiplier,
+            "status": status,
+            "qualifier": qualifier,
+            "flags": figures["flags"],
+            "label_published": figures["label_published"].where(figures["label_published"] != "", figures["indicator"]),
+            "source_id": figures["source_id"],
+            "vintage": vintage,
+            "input_file": figures["_file"],
+            "input_row": figures["_row"].astype("int32"),
+        }
+    )
+    problems.extend(out.problems)
+    problems.extend(_duplicates(observations))
+    observations = _drop_repeats(observations)
+    observations["is_default"] = default_rows(observations, sources)
+    return Normalised(observations, sources, problems)
+
+
+def _key_frame(observations: pd.DataFrame) -> pd.DataFrame:
+    return observations[list(OBSERVATION_KEY)].astype("str")
+
+
+def _duplicates(observations: pd.DataFrame) -> list[Problem]:
+    """Two rows for the same figure from the same source with different values."""
+    keys = _key_frame(observations)
+    dup = keys.duplicated(keep=False)
+    problems = []
+    if not dup.any():
+        return problems
+    subset = observations.loc[dup]
+    for _, group in subset.groupby(list(OBSERVATION_KEY), sort=False, dropna=False):
+        first = group.iloc[0]
+        for _, row in group.iloc[1:].iterrows():
+            same = (pd.isna(row["value"]) and pd.isna(first["value"])) or row["value"] == first["value"]
+            if not same:
+                problems.append(Problem(
+                    row["input_file"], int(row["input_row"]), "value",
+                    f"the same figure from the same source has another value at {first['input_file']}:{first['input_row']} ({first['value']:g} vs {row['value']:g})",
+                ))
+    return problems
+
+
+def _drop_repeats(observations: pd.DataFrame) -> pd.DataFrame:
+    """The same figure typed twice with the same value is one observation."""
+    return observations.loc[~_key_frame(observations).duplicated(keep="first")].reset_index(drop=True)
+
+
+def default_rows(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
+    """Mark the row the default view shows among rows that are the same figure.
+
+    The same figure can come from several sources (a bureau and a newspaper) or vintages (a
+    first release and a revision). The default view shows one: the most authoritative
+    publisher, then the latest vintage, then the lowest source id (so the choice is stable).
+    The others stay in the warehouse, queryable, and the disagreement stays visible.
+    """
+    if observations.empty:
+        return pd.Series([], dtype="bool")
+    authority = observations["source_id"].map(sources.set_index("source_id")["authority"]) if len(sources) else ""
+    ranked = observations.assign(
+        _authority=pd.Series(authority, index=observations.index).map(AUTHORITY_RANK).fillna(4),
+        _vintage=pd.to_datetime(observations["vintage"]).fillna(pd.Timestamp.min),
+    ).sort_values(["_authority", "_vintage", "source_id"], ascending=[True, False, True], kind="stable")
+    first = ~_key_frame(ranked)[list(FIGURE_KEY)].duplicated(keep="first")
+    return first.reindex(observations.index)

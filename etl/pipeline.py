@@ -1,0 +1,123 @@
+"""One ETL run: read every input, normalise, check, publish — or publish nothing.
+
+The steps are plain functions; this module only wires them and does the I/O at the edges.
+A run with any problem raises :class:`~etl.problems.InputError` *before* anything is
+written, so the last published snapshot stays what readers see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from etl import SCHEMA_VERSION
+from etl.model import OBSERVATIONS_SCHEMA, SOURCES_SCHEMA
+from etl.normalize import normalise
+from etl.problems import InputError, Problem
+from etl.publish import publish
+from etl.readers import is_data_file, reader_for
+from etl.readers.base import empty_figures, empty_sources
+from etl.reference import load_reference
+
+DEFAULT_RAW = Path("data/raw")
+DEFAULT_WAREHOUSE = Path("data/warehouse")
+DEFAULT_REFERENCE = Path("data/reference")
+
+
+@dataclass
+class RunResult:
+    snapshot_id: str
+    files: int
+    observations: int
+    sources: int
+    tables: dict[str, int] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def discover(raw: Path) -> list[Path]:
+    """Every data file under ``raw``, in a stable order."""
+    return sorted(p for p in raw.rglob("*") if p.is_file() and is_data_file(p))
+
+
+def read_inputs(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], dict[str, str]]:
+    """Read every data file with the reader that recognises it."""
+    problems: list[Problem] = []
+    figures, sources, hashes = [empty_figures()], [empty_sources()], {}
+    for path in discover(raw):
+        rel = path.relative_to(raw).as_posix()
+        hashes[rel] = file_hash(path)
+        reader = reader_for(path)
+        if reader is None:
+            problems.append(Problem(rel, None, None, "no reader recognises this file (see docs/input-format.md)"))
+            continue
+        result = reader.read(path, raw)
+        figures.append(result.figures)
+        sources.append(result.sources)
+        problems.extend(result.problems)
+    return (
+        pd.concat(figures, ignore_index=True),
+        pd.concat(sources, ignore_index=True),
+        problems,
+        hashes,
+    )
+
+
+def build(raw: Path, reference_dir: Path) -> tuple[dict[str, tuple[pd.DataFrame, object]], dict[str, object]]:
+    """Read, normalise and check everything; return the tables to publish and the manifest.
+
+    Raises :class:`InputError` listing every problem when the input is not clean.
+    """
+    if not raw.is_dir():
+        raise InputError([Problem(str(raw), None, None, "raw data directory does not exist")])
+    reference, problems = load_reference(reference_dir)
+    figures, raw_sources, read_problems, hashes = read_inputs(raw)
+    problems.extend(read_problems)
+    if figures.empty and not problems:
+        problems.append(Problem(str(raw), None, None, "no figures found: nothing to publish"))
+    normalised = normalise(figures, raw_sources, reference)
+    problems.extend(normalised.problems)
+    if problems:
+        raise InputError(problems)
+    observations = normalised.observations.sort_values(
+        ["indicator", "region_code", "industry_code", "period_start", "measure"], kind="stable"
+    ).reset_index(drop=True)
+    tables: dict[str, tuple[pd.DataFrame, object]] = {
+        "observations": (observations, OBSERVATIONS_SCHEMA),
+        "sources": (normalised.sources, SOURCES_SCHEMA),
+    }
+    for name in ("regions", "industries", "indicators", "units"):
+        tables[name] = (reference.tables[name].drop(columns=["ref_file", "ref_row"]), None)
+    for path in reference.files:
+        hashes[f"reference/{path.name}"] = file_hash(path)
+    manifest = {"inputs": hashes, "code_version": code_version(), "schema_version": SCHEMA_VERSION}
+    return tables, manifest
+
+
+def code_version() -> str:
+    """A hash of the ETL's own source: a change of code is a reason to rebuild."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def run(raw: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE, reference: Path = DEFAULT_REFERENCE, *, now: datetime | None = None) -> RunResult:
+    """Build and publish a snapshot; raise :class:`InputError` (publishing nothing) on bad input."""
+    tables, manifest = build(raw, reference)
+    snapshot_id = publish(warehouse, tables, manifest, now=now or datetime.now(UTC))  # type: ignore[arg-type]
+    counts = {name: len(frame) for name, (frame, _) in tables.items()}
+    return RunResult(
+        snapshot_id=snapshot_id,
+        files=len([k for k in manifest["inputs"] if not k.startswith("reference/")]),  # type: ignore[union-attr]
+        observations=counts["observations"],
+        sources=counts["sources"],
+        tables=counts,
+    )

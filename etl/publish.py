@@ -1,0 +1,107 @@
+"""Publishing a snapshot atomically.
+
+A snapshot is written into a hidden temporary directory, flushed to disk, renamed to
+``snapshots/<id>`` (a rename within one filesystem is atomic), and only then does the
+``current`` symlink switch to it — by renaming a new symlink over the old one, which is
+atomic too. A reader that resolves ``current`` sees either the old snapshot or the new
+one, never a half-written directory; a run that dies at any point leaves ``current``
+where it was, and at worst a ``.tmp-*`` directory that the next run removes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from etl import SCHEMA_VERSION
+
+SNAPSHOTS = "snapshots"
+CURRENT = "current"
+#: Row groups of this size let DuckDB skip most of a large table using min/max statistics.
+ROW_GROUP_SIZE = 100_000
+
+
+def current_snapshot(warehouse: Path) -> Path | None:
+    """The published snapshot directory, or None before the first publication."""
+    link = warehouse / CURRENT
+    if not link.is_symlink() and not link.exists():
+        return None
+    target = link.resolve()
+    return target if target.is_dir() else None
+
+
+def new_snapshot_id(inputs: dict[str, str], now: datetime) -> str:
+    """A sortable, unique id: UTC time plus a short hash of the inputs."""
+    digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:8]
+    return f"{now:%Y%m%dT%H%M%S%fZ}-{digest}"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_table(frame: pd.DataFrame, path: Path, schema: pa.Schema | None) -> None:
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    pq.write_table(table, path, row_group_size=ROW_GROUP_SIZE, compression="zstd")
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def clean_temporaries(warehouse: Path) -> None:
+    """Remove what an interrupted run left behind (never a published snapshot)."""
+    snapshots = warehouse / SNAPSHOTS
+    if snapshots.is_dir():
+        for leftover in snapshots.glob(".tmp-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in warehouse.glob(".current-*"):
+        leftover.unlink(missing_ok=True)
+
+
+def publish(
+    warehouse: Path,
+    tables: dict[str, tuple[pd.DataFrame, pa.Schema | None]],
+    manifest: dict[str, object],
+    *,
+    now: datetime | None = None,
+) -> str:
+    """Write ``tables`` as a new snapshot and point ``current`` at it; return the snapshot id."""
+    now = now or datetime.now(UTC)
+    warehouse.mkdir(parents=True, exist_ok=True)
+    clean_temporaries(warehouse)
+    snapshots = warehouse / SNAPSHOTS
+    snapshots.mkdir(exist_ok=True)
+    inputs = manifest.get("inputs", {})
+    snapshot_id = new_snapshot_id(inputs if isinstance(inputs, dict) else {}, now)
+    staging = snapshots / f".tmp-{snapshot_id}"
+    staging.mkdir()
+    for name, (frame, schema) in tables.items():
+        _write_table(frame, staging / f"{name}.parquet", schema)
+    full_manifest = {
+        "snapshot_id": snapshot_id,
+        "created_at": now.isoformat(),
+        "schema_version": SCHEMA_VERSION,
+        **manifest,
+        "row_counts": {name: len(frame) for name, (frame, _) in tables.items()},
+    }
+    (staging / "manifest.json").write_text(json.dumps(full_manifest, indent=2, ensure_ascii=False, default=str))
+    _fsync_dir(staging)
+    final = snapshots / snapshot_id
+    os.rename(staging, final)
+    _fsync_dir(snapshots)
+    link_tmp = warehouse / f".current-{os.getpid()}-{snapshot_id}"
+    os.symlink(Path(SNAPSHOTS) / snapshot_id, link_tmp)
+    os.replace(link_tmp, warehouse / CURRENT)
+    _fsync_dir(warehouse)
+    return snapshot_id
