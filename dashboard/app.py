@@ -1,0 +1,31 @@
+"""The app factory: ``create_app(config)`` builds a Dash app; nothing is read at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dash import Dash
+
+from dashboard.callbacks import register_callbacks
+from dashboard.config import Config
+from dashboard.layout import build_layout
+from dashboard.query import Warehouse
+
+ASSETS = Path(__file__).parent / "assets"
+
+
+def create_app(config: Config | None = None) -> Dash:
+    """A Dash app over ``config.warehouse``; every asset is served locally (works offline)."""
+    config = config or Config()
+    app = Dash(
+        __name__,
+        title="Regional industry statistics",
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        suppress_callback_exceptions=False,
+        update_title=None,
+    )
+    warehouse = Warehouse(config.warehouse)
+    app.layout = lambda: build_layout(config.default_lang)
+    register_callbacks(app, warehouse, config.default_regions)
+    return app

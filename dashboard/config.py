@@ -1,0 +1,14 @@
+"""Dashboard configuration, passed to the app factory (nothing read at import time)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Config:
+    warehouse: Path = Path("data/warehouse")
+    default_lang: str = "en"
+    #: Focus region shown on first load (Guangdong), if it has data.
+    default_regions: tuple[str, ...] = ("440000",)

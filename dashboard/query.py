@@ -1,0 +1,219 @@
+"""The query layer: every read of the warehouse goes through here.
+
+It follows ``<warehouse>/current`` on every call, so a snapshot published by the ETL is
+served on the next interaction without a restart, and pins one snapshot per call, so one
+view never mixes two. DuckDB reads the Parquet files directly (filters are pushed down to
+row groups; nothing is loaded whole per request), always with bound parameters: user input
+never becomes SQL text.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+TABLES = ("observations", "regions", "industries", "indicators", "sources")
+
+
+class NoSnapshotError(RuntimeError):
+    """The warehouse has no published snapshot yet (run ``python -m etl run``)."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One published snapshot, pinned: its id, directory, manifest and a DuckDB connection."""
+
+    snapshot_id: str
+    path: Path
+    manifest: dict
+    connection: duckdb.DuckDBPyConnection = field(repr=False, compare=False)
+
+    def sql(self, query: str, params: list | dict | None = None) -> pd.DataFrame:
+        """Run a parameterised query on a cursor of its own (safe across threads)."""
+        cursor = self.connection.cursor()
+        try:
+            return cursor.execute(query, params or []).df()
+        finally:
+            cursor.close()
+
+    def has_table(self, name: str) -> bool:
+        return (self.path / f"{name}.parquet").exists()
+
+
+class Warehouse:
+    """Access to ``<root>/current``, with one cached connection per snapshot id."""
+
+    def __init__(self, root: Path, *, cache_size: int = 2):
+        self.root = Path(root)
+        self._cache: OrderedDict[str, Snapshot] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        """The snapshot ``current`` points at now."""
+        link = self.root / "current"
+        try:
+            path = link.resolve(strict=True)
+        except (FileNotFoundError, RuntimeError):
+            raise NoSnapshotError(f"no published snapshot under {self.root} (run: python -m etl run)") from None
+        snapshot_id = path.name
+        with self._lock:
+            cached = self._cache.get(snapshot_id)
+            if cached is not None:
+                self._cache.move_to_end(snapshot_id)
+                return cached
+            snapshot = _open_snapshot(snapshot_id, path)
+            self._cache[snapshot_id] = snapshot
+            while len(self._cache) > self._cache_size:
+                _, old = self._cache.popitem(last=False)
+                old.connection.close()
+            return snapshot
+
+
+def _open_snapshot(snapshot_id: str, path: Path) -> Snapshot:
+    connection = duckdb.connect(":memory:", config={"threads": 2})
+    for table in TABLES:
+        file = path / f"{table}.parquet"
+        if file.exists():
+            # The path is ours (a resolved snapshot directory), never user input; DuckDB cannot bind it in DDL.
+            literal = str(file).replace("'", "''")
+            connection.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{literal}')")
+    manifest = json.loads((path / "manifest.json").read_text())
+    return Snapshot(snapshot_id, path, manifest, connection)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user selected. Empty tuples mean "no restriction"."""
+
+    regions: tuple[str, ...] = ()
+    indicator: str = ""
+    product: str | None = None
+    industry: str | None = None
+    scope: str | None = None
+    measures: tuple[str, ...] = ()
+    period_kinds: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    statuses: tuple[str, ...] = ()
+    all_sources: bool = False
+
+
+#: Columns of a query result, in the order the table and the CSV show them.
+RESULT_COLUMNS = [
+    "region_code", "region_name_zh", "region_name_en", "industry_code", "industry_name_zh", "industry_name_en",
+    "indicator", "product", "scope", "period_start", "period_end", "period_kind", "measure", "share_of",
+    "price_basis", "value", "unit", "unit_published", "unit_mult_published", "status", "qualifier", "flags",
+    "label_published", "is_default", "source_id", "source_title", "source_publisher", "source_url",
+    "source_published_date", "vintage",
+]
+
+
+def where_clause(filters: Filters) -> tuple[str, list]:
+    """Filters → an SQL condition with ``?`` placeholders and its parameters."""
+    parts: list[str] = []
+    params: list = []
+
+    def member(column: str, values: tuple[str, ...]) -> None:
+        if values:
+            parts.append(f"o.{column} IN ({', '.join('?' for _ in values)})")
+            params.extend(values)
+
+    member("region_code", filters.regions)
+    if filters.indicator:
+        parts.append("o.indicator = ?")
+        params.append(filters.indicator)
+    for column in ("product", "industry", "scope"):
+        value = getattr(filters, column)
+        if value is not None:
+            parts.append(f"o.{'industry_code' if column == 'industry' else column} = ?")
+            params.append(value)
+    member("measure", filters.measures)
+    member("period_kind", filters.period_kinds)
+    member("status", filters.statuses)
+    if filters.date_from is not None:
+        parts.append("o.period_end >= ?")
+        params.append(filters.date_from)
+    if filters.date_to is not None:
+        parts.append("o.period_end <= ?")
+        params.append(filters.date_to)
+    if not filters.all_sources:
+        parts.append("o.is_default")
+    return (" AND ".join(parts) or "TRUE"), params
+
+
+def observations(snapshot: Snapshot, filters: Filters, *, limit: int | None = None) -> pd.DataFrame:
+    """The observations matching ``filters``, with region, industry and source names joined in."""
+    where, params = where_clause(filters)
+    limit_sql = ""
+    if limit is not None:
+        limit_sql = " LIMIT ?"
+        params = [*params, int(limit)]
+    query = f"""
+        SELECT o.region_code, r.name_zh AS region_name_zh, r.name_en AS region_name_en,
+               o.industry_code, i.name_zh AS industry_name_zh, i.name_en AS industry_name_en,
+               o.indicator, o.product, o.scope, o.period_start, o.period_end, o.period_kind, o.measure,
+               o.share_of, o.price_basis, o.value, o.unit, o.unit_published, o.unit_mult_published,
+               o.status, o.qualifier, o.flags, o.label_published, o.is_default, o.source_id,
+               s.title AS source_title, s.publisher AS source_publisher, s.url AS source_url,
+               s.published_date AS source_published_date, o.vintage
+        FROM observations o
+        LEFT JOIN regions r ON r.code = o.region_code
+        LEFT JOIN industries i ON i.code = o.industry_code
+        LEFT JOIN sources s ON s.source_id = o.source_id
+        WHERE {where}
+        ORDER BY o.region_code, o.period_end, o.period_start, o.measure, o.is_default DESC, o.source_id
+        {limit_sql}
+    """
+    frame = snapshot.sql(query, params)
+    for column in ("period_start", "period_end", "vintage", "source_published_date"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame[RESULT_COLUMNS]
+
+
+def empty_result() -> pd.DataFrame:
+    """A result with no rows and the usual columns (for a selection that cannot match)."""
+    return pd.DataFrame({column: pd.Series([], dtype="object") for column in RESULT_COLUMNS})
+
+
+def series_options(snapshot: Snapshot) -> pd.DataFrame:
+    """Distinct series (indicator, product, industry, scope) with their row counts and names."""
+    return snapshot.sql(
+        """
+        SELECT o.indicator, o.product, o.industry_code, o.scope, count(*) AS n,
+               any_value(ind.name_zh) AS indicator_zh, any_value(ind.name_en) AS indicator_en,
+               any_value(i.name_zh) AS industry_zh, any_value(i.name_en) AS industry_en
+        FROM observations o
+        LEFT JOIN indicators ind ON ind.code = o.indicator
+        LEFT JOIN industries i ON i.code = o.industry_code
+        WHERE o.is_default
+        GROUP BY ALL
+        ORDER BY n DESC, o.indicator, o.product, o.industry_code, o.scope
+        """
+    )
+
+
+def region_options(snapshot: Snapshot) -> pd.DataFrame:
+    """Regions that have data, with names, level and parent, most data first."""
+    return snapshot.sql(
+        """
+        SELECT r.code, r.name_zh, r.name_en, r.level, r.parent_code, count(*) AS n
+        FROM observations o JOIN regions r ON r.code = o.region_code
+        WHERE o.is_default
+        GROUP BY r.code, r.name_zh, r.name_en, r.level, r.parent_code
+        ORDER BY CASE r.level WHEN 'country' THEN 0 WHEN 'province' THEN 1 ELSE 2 END, n DESC, r.code
+        """
+    )
+
+
+def period_bounds(snapshot: Snapshot) -> tuple[date, date]:
+    """The first and last period end in the snapshot."""
+    row = snapshot.sql("SELECT min(period_end) AS lo, max(period_end) AS hi FROM observations")
+    return pd.Timestamp(row["lo"].iloc[0]).date(), pd.Timestamp(row["hi"].iloc[0]).date()
