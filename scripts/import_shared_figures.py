@@ -269,6 +269,12 @@ def price_basis_of(row: dict[str, str]) -> str:
     return ""
 
 
+#: Qualifiers the unit does not carry but the sentence does: (region, indicator, value) → (qualifier, word).
+QUALIFIER_FROM_TEXT = {
+    ("重庆市", "智能网联新能源汽车产量", "100"): ("at_least", "突破"),
+}
+
+
 def status_of(row: dict[str, str], unit_status: str) -> str:
     if row["measure"] == "target":
         return "target"
@@ -286,7 +292,12 @@ def convert(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[dict
         period, kind, period_note = period_of(row)
         unit, qualifier, unit_status, unit_note = unit_of(row["unit_as_published"], qualifiers)
         notes = [n for n in (period_note, unit_note) if n]
-        if row["region_level"] == "province" and row["indicator"] in ("汽车产量", "新能源汽车产量") and row["period_start"] >= "2025":
+        from_text = QUALIFIER_FROM_TEXT.get((row["region"], row["indicator"], row["value"]))
+        if from_text and qualifier == "exact":
+            qualifier = from_text[0]
+            notes.append(f"qualifier from the text ({from_text[1]})")
+        if (row["region_level"] == "province" and row["indicator"] in ("汽车产量", "新能源汽车产量")
+                and row["period_start"] >= "2025" and row["measure"] != "target"):
             notes.append("from 2025 the bureau counts vehicles where they are built, not where the maker is registered (break in series)")
         out.append({
             "region": row["region"],
