@@ -119,6 +119,9 @@ PUBLISHERS: dict[str, tuple[str, str]] = {
 
 #: Words in a title that mark a repost, and how the note says it.
 REPOST = re.compile(r"转载|轉載|转自|转帖|聚合|repost|经百度翻译", re.I)
+#: The agency or paper a title credits in its last brackets: "...（南方日报）", "... (Xinhua)".
+CREDIT = re.compile(r"[（(]([^()（）]+)[)）]\s*$")
+UNRELIABLE = re.compile(r"疑似|需核实|乱码|乱序|同义词替换|垃圾内容")
 
 
 def slug_of(url: str) -> str:
@@ -154,10 +157,15 @@ def build_sources(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], dic
         else:
             publisher, authority, slug = SEED["publisher"], "official", SEED["slug"]
             notes.append(SEED["note"])
+        credit = CREDIT.search(title)
         if url and REPOST.search(title):
-            notes.append("repost on an aggregator or unrelated site; the original publisher is named in the title")
+            notes.append("repost on an aggregator or unrelated site")
         elif url and authority == "media" and host not in PUBLISHERS:
-            notes.append("site of unknown standing; publisher named by its host")
+            notes.append("site of unknown standing, named by its host")
+        if url and credit and credit.group(1).strip() not in ("转载", "轉載"):
+            notes.append(f"bracketed remark in the title: {credit.group(1)}")
+        if UNRELIABLE.search(title):
+            notes.append("flagged when collected as possibly auto-generated or rewritten text: check before relying on it")
         published = date if full_date(date) else ""
         if date and not published:
             notes.append(f"published {date} (day not given)")
