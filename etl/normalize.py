@@ -127,6 +127,7 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
 
     indicator = implied.map(lambda d: d.get("indicator", ""))
     product = dimension("product")
+    # A share target ("more than 18% of the nation by 2025") stays a share, with status target.
     measure = dimension("measure").replace("", "level")
     share_of = dimension("share_of")
     scope = dimension("scope")
@@ -279,7 +280,7 @@ def default_rows(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.Series
     authority = observations["source_id"].map(sources.set_index("source_id")["authority"]) if len(sources) else ""
     ranked = observations.assign(
         _authority=pd.Series(authority, index=observations.index).map(AUTHORITY_RANK).fillna(4),
-        _vintage=pd.to_datetime(observations["vintage"]).fillna(pd.Timestamp.min),
+        _vintage=pd.to_datetime(observations["vintage"]).astype("datetime64[us]").fillna(pd.Timestamp("1900-01-01")),
     ).sort_values(["_authority", "_vintage", "source_id"], ascending=[True, False, True], kind="stable")
     first = ~_key_frame(ranked)[list(FIGURE_KEY)].duplicated(keep="first")
     return first.reindex(observations.index)
