@@ -138,7 +138,7 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
     out.rows(industry_from_row.isna(), "industry",
              lambda r: f"unknown industry {r['industry']!r} (not a code, name or alias in data/reference/industries*.csv)")
     industry_code = industry_from_alias.where(industry_from_alias != "", industry_from_row.fillna(""))
-    out.rows((industry_code == "") & industry_from_row.notna() & implied.map(bool), "industry",
+    out.rows((industry_code == "") & industry_from_row.notna() & implied.map(bool).astype("bool"), "industry",
              "missing industry (the row names none and the indicator phrase implies none)")
 
     out.rows(~measure.isin(MEASURES), "measure", lambda r: f"unknown measure (expected one of {', '.join(MEASURES)})")
@@ -153,7 +153,7 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
 
     period_pairs = pd.Series(list(zip(figures["period"], figures["period_kind"], strict=True)), index=figures.index)
     periods = _map_unique(period_pairs, period_of)
-    bad_period = periods.map(lambda p: isinstance(p, PeriodError))
+    bad_period = periods.map(lambda p: isinstance(p, PeriodError)).astype("bool")
     out.rows(bad_period, lambda r: "period" if r["_column"] in ("", "value") else r["_column"],
              lambda r: str(period_of((r["period"], r["period_kind"]))))
 
@@ -165,7 +165,7 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
             return error
 
     units = _map_unique(figures["unit"], unit_of)
-    bad_unit = units.map(lambda u: isinstance(u, UnitError))
+    bad_unit = units.map(lambda u: isinstance(u, UnitError)).astype("bool")
     out.rows(bad_unit, "unit", lambda r: str(unit_of(r["unit"])))
     good_units = units.where(~bad_unit, None)
     base_unit = good_units.map(lambda u: u.base_unit if u is not None else "")
