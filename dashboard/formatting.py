@@ -39,7 +39,7 @@ def choose_scale(values: list[float], unit: str, lang: str) -> tuple[float, str]
 def _number(x: float, significant: int = 4) -> str:
     if x == 0:
         return "0"
-    digits = max(0, significant - 1 - int(math.floor(math.log10(abs(x)))))
+    digits = max(0, significant - 1 - math.floor(math.log10(abs(x))))
     text = f"{x:,.{min(digits, 4)}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 

@@ -17,7 +17,14 @@ import numpy as np
 import pandas as pd
 
 from etl.model import (
-    AUTHORITY_RANK, FIGURE_KEY, MEASURES, OBSERVATION_KEY, PRICE_BASES, QUALIFIERS, STATUSES, VALUELESS_STATUSES,
+    AUTHORITY_RANK,
+    FIGURE_KEY,
+    MEASURES,
+    OBSERVATION_KEY,
+    PRICE_BASES,
+    QUALIFIERS,
+    STATUSES,
+    VALUELESS_STATUSES,
 )
 from etl.periods import PeriodError, parse_period
 from etl.problems import Problem
@@ -123,7 +130,7 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
 
     def dimension(name: str, alias_key: str | None = None) -> pd.Series:
         from_alias = implied.map(lambda d: d.get(alias_key or name, ""))
-        return from_alias.where(from_alias != "", figures[name] if name in figures else "")
+        return from_alias.where(from_alias != "", figures.get(name, ""))
 
     indicator = implied.map(lambda d: d.get("indicator", ""))
     product = dimension("product")

@@ -166,10 +166,10 @@ def load_reference(directory: Path) -> tuple[Reference, list[Problem]]:
             problems.append(Problem(row.ref_file, row.ref_row, "industry_code", f"industry {row.industry_code!r} is not in industries"))
         implied = {c: getattr(row, c) for c in TABLE_COLUMNS["indicator_aliases"][1:]}
         key = fold(row.alias)
-        if key in reference.indicator_lookup and reference.indicator_lookup[key] != implied:
-            if reference.indicator_lookup[key] != {"indicator": row.indicator}:
-                problems.append(Problem(row.ref_file, row.ref_row, "alias", f"alias {row.alias!r} is defined twice differently"))
-                continue
+        previous = reference.indicator_lookup.get(key)
+        if previous is not None and previous != implied and previous != {"indicator": row.indicator}:
+            problems.append(Problem(row.ref_file, row.ref_row, "alias", f"alias {row.alias!r} is defined twice differently"))
+            continue
         reference.indicator_lookup[key] = implied
 
     for row in tables["units"].itertuples(index=False):

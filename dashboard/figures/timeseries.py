@@ -27,7 +27,7 @@ def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.
         return empty_figure(t("no_data", lang))
     unit = str(data["unit"].iloc[0])
     measure = str(data["measure"].iloc[0])
-    divisor, suffix = choose_scale(data["value"].tolist(), unit, lang)
+    divisor, _ = choose_scale(data["value"].tolist(), unit, lang)
     if unit in ("percent", "rank"):
         divisor = 1.0
     single_period = data[["period_start", "period_end"]].drop_duplicates().shape[0] == 1

@@ -35,6 +35,4 @@ def is_data_file(path: Path) -> bool:
     name = path.name
     if name.startswith(".") or name.startswith("~$"):
         return False
-    if path.suffix.lower() in IGNORED_SUFFIXES:
-        return False
-    return True
+    return path.suffix.lower() not in IGNORED_SUFFIXES

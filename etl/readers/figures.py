@@ -14,10 +14,18 @@ import pandas as pd
 
 from etl.encoding import DecodeError, decode_bytes
 from etl.problems import Problem
-from etl.readers.base import FIGURE_FIELDS, SOURCE_FIELDS, ReadResult, empty_figures, empty_sources, figures_frame, sources_frame
+from etl.readers.base import (
+    FIGURE_FIELDS,
+    SOURCE_FIELDS,
+    ReadResult,
+    empty_figures,
+    empty_sources,
+    figures_frame,
+    sources_frame,
+)
 
 FIGURE_REQUIRED = ("region", "indicator", "period", "value", "unit", "source_id")
-FIGURE_OPTIONAL = tuple(c for c in FIGURE_FIELDS if c not in FIGURE_REQUIRED) + ("note", "year")
+FIGURE_OPTIONAL = (*(c for c in FIGURE_FIELDS if c not in FIGURE_REQUIRED), "note", "year")
 SOURCE_REQUIRED = ("source_id", "title", "publisher")
 
 FIGURE_SUFFIXES = (".figures.csv", ".figures.xlsx")

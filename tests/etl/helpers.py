@@ -17,8 +17,14 @@ SOURCES_HEADER = "source_id,title,publisher,url,published_date,retrieved_date,au
 SEED_SOURCE = "seed,Chip Era Qingyuan Automotive Electronics Supply Chain Conference,Qingyuan Municipal People's Government,,2023-08-25,,official,"
 
 
-def write_raw(directory: Path, figures: list[str], sources: list[str] | None = None, *, name: str = "test",
-              encoding: str = "utf-8") -> Path:
+def write_raw(
+    directory: Path,
+    figures: list[str],
+    sources: list[str] | None = None,
+    *,
+    name: str = "test",
+    encoding: str = "utf-8",
+) -> Path:
     """Write ``<name>.figures.csv`` and ``<name>.sources.csv`` into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / f"{name}.figures.csv").write_bytes("\n".join([FIGURE_HEADER, *figures, ""]).encode(encoding))

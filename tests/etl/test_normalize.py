@@ -48,13 +48,16 @@ def test_seed_figures_get_codes_periods_and_base_units(tmp_path):
 
 
 def test_regions_by_chinese_name_english_name_or_code_are_the_same_region(tmp_path):
-    rows = [f"{name},汽车制造业,汽车产量,2023年{m}月,,level,10,万辆,seed" for m, name in ((1, "广东省"), (2, "Guangdong"), (3, "440000"), (4, "广东"))]
+    rows = [
+        f"{name},汽车制造业,汽车产量,2023年{m}月,,level,10,万辆,seed"
+        for m, name in ((1, "广东省"), (2, "Guangdong"), (3, "440000"), (4, "广东"))
+    ]
     obs = observations_of(write_raw(tmp_path, rows))
     assert set(obs["region_code"]) == {"440000"}
 
 
 def test_numbers_with_thousands_separators_and_traditional_units(tmp_path):
-    rows = ["全国,汽车制造业,汽车产量,2023 H1,,level,\"1,310.3\",萬輛,seed"]
+    rows = ['全国,汽车制造业,汽车产量,2023 H1,,level,"1,310.3",萬輛,seed']
     obs = observations_of(write_raw(tmp_path, rows))
     assert obs["value"].tolist() == [13_103_000.0]
     assert obs["region_code"].tolist() == ["CN"]
@@ -72,7 +75,9 @@ def test_xlsx_figures_read_like_csv(tmp_path):
     header = FIGURE_HEADER.split(",")
     rows = [r.split(",") for r in SEED_FIGURES]
     pd.DataFrame(rows, columns=header).to_excel(tmp_path / "seed.figures.xlsx", index=False)
-    (tmp_path / "seed.sources.csv").write_text("source_id,title,publisher,url,published_date,retrieved_date,authority,note\n" + SEED_SOURCE + "\n")
+    (tmp_path / "seed.sources.csv").write_text(
+        "source_id,title,publisher,url,published_date,retrieved_date,authority,note\n" + SEED_SOURCE + "\n"
+    )
     obs = observations_of(tmp_path)
     assert 145_980_000_000.0 in obs["value"].tolist()
 
@@ -147,7 +152,9 @@ def test_suppressed_figures_keep_no_value_instead_of_zero(tmp_path):
     raw = write_raw(tmp_path, ["广东省,汽车制造业,汽车产量,2023年1-7月,,level,,万辆,seed"])
     assert any("missing value" in p for p in problems_of(raw))
     path = raw / "test.figures.csv"
-    path.write_text("region,industry,indicator,period,measure,value,unit,status,source_id\n广东省,汽车制造业,汽车产量,2023年1-7月,level,,万辆,suppressed,seed\n")
+    path.write_text(
+        "region,industry,indicator,period,measure,value,unit,status,source_id\n广东省,汽车制造业,汽车产量,2023年1-7月,level,,万辆,suppressed,seed\n"
+    )
     obs = observations_of(raw)
     assert obs["status"].tolist() == ["suppressed"]
     assert obs["value"].isna().all()

@@ -63,12 +63,29 @@ def test_leftovers_of_an_interrupted_run_do_not_break_the_next(tmp_path):
 def test_the_command_line_prints_every_problem_and_exits_non_zero(tmp_path):
     raw = write_raw(tmp_path / "raw", ["火星省,汽车制造业,汽车产量,2023年1-13月,,level,x,万辆,seed"])
     completed = subprocess.run(
-        [sys.executable, "-m", "etl", "run", "--raw", str(raw), "--warehouse", str(tmp_path / "wh"), "--reference", str(REFERENCE)],
-        capture_output=True, text=True, cwd=REPO, check=False,
+        [
+            sys.executable,
+            "-m",
+            "etl",
+            "run",
+            "--raw",
+            str(raw),
+            "--warehouse",
+            str(tmp_path / "wh"),
+            "--reference",
+            str(REFERENCE),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
     )
     assert completed.returncode == 1
     lines = completed.stderr.splitlines()
-    assert "test.figures.csv:2:region: unknown region '火星省' (not a code, name or alias in data/reference/regions*.csv)" in lines
+    assert (
+        "test.figures.csv:2:region: unknown region '火星省' (not a code, name or alias in data/reference/regions*.csv)"
+        in lines
+    )
     assert any(line.startswith("test.figures.csv:2:period: month 13") for line in lines)
     assert any(line.startswith("test.figures.csv:2:value: not a number") for line in lines)
     assert not (tmp_path / "wh" / "current").exists()
@@ -79,7 +96,9 @@ def test_a_file_no_reader_recognises_is_an_error(tmp_path):
     (raw / "mystery.csv").write_text("a,b\n1,2\n")
     with pytest.raises(InputError) as caught:
         run(raw, tmp_path / "wh", REFERENCE)
-    assert [str(p) for p in caught.value.problems] == ["mystery.csv::: no reader recognises this file (see docs/input-format.md)"]
+    assert [str(p) for p in caught.value.problems] == [
+        "mystery.csv::: no reader recognises this file (see docs/input-format.md)"
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -97,10 +116,13 @@ class TestDefaultDataset:
 
     def test_guangdong_value_added_jan_jul_2023_is_145_98_billion_yuan(self, observations, sources):
         rows = observations[
-            (observations["region_code"] == "440000") & (observations["industry_code"] == "C36")
-            & (observations["indicator"] == "value_added") & (observations["measure"] == "level")
+            (observations["region_code"] == "440000")
+            & (observations["industry_code"] == "C36")
+            & (observations["indicator"] == "value_added")
+            & (observations["measure"] == "level")
             & (observations["period_kind"] == "ytd")
-            & (observations["period_start"] == date(2023, 1, 1)) & (observations["period_end"] == date(2023, 7, 31))
+            & (observations["period_start"] == date(2023, 1, 1))
+            & (observations["period_end"] == date(2023, 7, 31))
         ]
         assert 145_980_000_000.0 in rows["value"].tolist()
         row = rows[rows["value"] == 145_980_000_000.0].iloc[0]
@@ -111,8 +133,10 @@ class TestDefaultDataset:
 
     def test_guangdong_share_of_national_vehicles_is_17_8_percent(self, observations):
         rows = observations[
-            (observations["region_code"] == "440000") & (observations["indicator"] == "production")
-            & (observations["product"] == "automobiles") & (observations["measure"] == "share_pct")
+            (observations["region_code"] == "440000")
+            & (observations["indicator"] == "production")
+            & (observations["product"] == "automobiles")
+            & (observations["measure"] == "share_pct")
             & (observations["period_end"] == date(2023, 7, 31))
         ]
         assert rows["value"].tolist() == [17.8]
