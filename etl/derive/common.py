@@ -1,0 +1,133 @@
+"""What every derivation shares: which rows it may use, and how a derived row looks.
+
+A derived figure is only as good as the figures it comes from, so every derivation starts
+from the same selection (:func:`usable_levels`): the row the default view shows (one per
+figure, so a revision or a second source never counts twice), with a value, published as a
+plain figure (not a forecast, target, bound or suppressed cell). Derived rows carry
+``status = derived`` and the source id :data:`DERIVED_SOURCE`; the figures they were
+computed from are named in ``label_published`` so a reader can follow them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from etl.model import OBSERVATIONS_SCHEMA
+
+#: Every column of ``observations``, in the warehouse's order.
+COLUMNS: tuple[str, ...] = tuple(OBSERVATIONS_SCHEMA.names)
+#: A series: everything that identifies a figure except its period and provenance.
+SERIES = ("region_code", "industry_code", "indicator", "product", "scope", "measure", "share_of", "price_basis", "unit")
+#: The source id of every derived row. One fixed id (rather than the inputs' ids joined by
+#: ``+``) keeps the observation key short and stable, makes "computed by us" one filter, and
+#: can never collide with a publisher's source id; the inputs are listed in ``label_published``.
+DERIVED_SOURCE = "derived"
+#: Statuses of figures a derivation may start from. Forecasts (``estimated``), targets and
+#: valueless cells are excluded: a difference or ratio of them would look like a fact.
+USABLE_STATUSES = ("reported", "provisional", "revised")
+#: Currencies: growth of a money level is at current prices; of a count, price basis does not apply.
+MONEY_UNITS = ("CNY", "USD", "EUR")
+#: When two rows cover the same dates with different kinds (a ``half`` and a ``ytd`` Jan–Jun),
+#: they are the same figure for arithmetic; this order picks one.
+KIND_PRIORITY = {"ytd": 0, "month": 1, "quarter": 2, "half": 3, "year": 4, "span": 5}
+DATE_COLUMNS = ("period_start", "period_end", "vintage")
+
+
+def as_timestamps(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose date columns are ``datetime64`` (the pipeline carries ``datetime.date``)."""
+    out = frame.copy()
+    for column in DATE_COLUMNS:
+        if column in out:
+            out[column] = pd.to_datetime(out[column]).astype("datetime64[ns]")
+    return out
+
+
+def usable_levels(observations: pd.DataFrame, *, exact_only: bool = True) -> pd.DataFrame:
+    """Default-view level rows a derivation may compute from.
+
+    ``exact_only`` drops bounds and approximations (超过, 约): the difference of "more than
+    410万" and "273.81万" is not a number. Reconciliation keeps them (as intervals).
+    """
+    o = observations
+    mask = (
+        o["is_default"].astype("bool")
+        & (o["measure"] == "level")
+        & o["value"].notna()
+        & o["status"].isin(USABLE_STATUSES)
+    )
+    if exact_only:
+        mask &= o["qualifier"] == "exact"
+    return o.loc[mask]
+
+
+def one_per_period(frame: pd.DataFrame, by: Iterable[str] = SERIES) -> pd.DataFrame:
+    """One row per series and dates: a ``ytd`` and a ``half`` Jan–Jun are one figure."""
+    if frame.empty:
+        return frame
+    ranked = frame.assign(_kind_rank=frame["period_kind"].map(KIND_PRIORITY).fillna(9))
+    ranked = ranked.sort_values("_kind_rank", kind="stable")
+    keep = ~ranked.duplicated([*by, "period_start", "period_end"], keep="first")
+    return ranked.loc[keep].drop(columns="_kind_rank").sort_index()
+
+
+def describe(row: pd.Series, prefix: str = "") -> str:
+    """``ytd 2023-01..2023-07 440000 = 2738100 [source]``: an input named in a derived row."""
+    start, end = pd.Timestamp(row[f"{prefix}period_start"]), pd.Timestamp(row[f"{prefix}period_end"])
+    region = row.get(f"{prefix}region_code", row.get("region_code"))
+    return (
+        f"{region} {row[f'{prefix}period_kind']} {start:%Y-%m}..{end:%Y-%m} "
+        f"= {row[f'{prefix}value']:.10g} [{row[f'{prefix}source_id']}]"
+    )
+
+
+def latest_vintage(*vintages: pd.Series) -> pd.Series:
+    """The newest of the inputs' vintages, row by row (unknown vintages are skipped)."""
+    return pd.concat(vintages, axis=1).max(axis=1)
+
+
+def derived_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Complete derived rows: provenance columns filled, every column present, in order.
+
+    ``rows`` holds the identifying columns, value, unit and vintage; the rest default to
+    what a derived figure is: ``status = derived``, exact, no publisher flags, source
+    :data:`DERIVED_SOURCE`, no input file, shown by default (``derive_all`` turns that off
+    where a publisher printed the same figure).
+    """
+    defaults: dict[str, object] = {
+        "share_of": "",
+        "price_basis": "",
+        "unit_published": "",
+        "unit_mult_published": 1.0,
+        "status": "derived",
+        "qualifier": "exact",
+        "flags": "",
+        "label_published": "",
+        "source_id": DERIVED_SOURCE,
+        "is_default": True,
+        "input_file": "",
+        "input_row": 0,
+    }
+    out = rows.reset_index(drop=True).copy()
+    for column, default in defaults.items():
+        if column not in out:
+            out[column] = default
+    missing = [c for c in COLUMNS if c not in out]
+    if missing:
+        raise ValueError(f"derived rows lack columns {missing}")
+    out = out[list(COLUMNS)]
+    out["value"] = out["value"].astype("float64")
+    out["unit_mult_published"] = out["unit_mult_published"].astype("float64")
+    out["input_row"] = out["input_row"].astype("int32")
+    out["is_default"] = out["is_default"].astype("bool")
+    for column in DATE_COLUMNS:
+        out[column] = pd.to_datetime(out[column]).astype("datetime64[ns]")
+    return out
+
+
+def empty_derived() -> pd.DataFrame:
+    """No derived rows, with the right columns (so concatenation keeps the dtypes)."""
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in COLUMNS})
+    frame["value"] = frame["value"].astype("float64")
+    return derived_frame(frame)
