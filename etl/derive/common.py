@@ -10,7 +10,8 @@ computed from are named in ``label_published`` so a reader can follow them back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -72,7 +73,7 @@ def one_per_period(frame: pd.DataFrame, by: Iterable[str] = SERIES) -> pd.DataFr
     return ranked.loc[keep].drop(columns="_kind_rank").sort_index()
 
 
-def describe(row: pd.Series, prefix: str = "") -> str:
+def describe(row: Mapping[str, Any], prefix: str = "") -> str:
     """``ytd 2023-01..2023-07 440000 = 2738100 [source]``: an input named in a derived row."""
     start, end = pd.Timestamp(row[f"{prefix}period_start"]), pd.Timestamp(row[f"{prefix}period_end"])
     region = row.get(f"{prefix}region_code", row.get("region_code"))
