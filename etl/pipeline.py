@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl import SCHEMA_VERSION
+from etl.derive import RECONCILIATION_SCHEMA, TARGET_PROGRESS_SCHEMA, derive_all, run_messages, with_derived_source
 from etl.model import OBSERVATIONS_SCHEMA, SOURCES_SCHEMA
 from etl.normalize import normalise
 from etl.problems import InputError, Problem
@@ -86,12 +87,15 @@ def build(raw: Path, reference_dir: Path) -> tuple[dict[str, tuple[pd.DataFrame,
     problems.extend(normalised.problems)
     if problems:
         raise InputError(problems)
-    observations = normalised.observations.sort_values(
+    derived = derive_all(normalised.observations, reference.tables["regions"])
+    observations = derived.observations.sort_values(
         ["indicator", "region_code", "industry_code", "period_start", "measure"], kind="stable"
     ).reset_index(drop=True)
     tables: dict[str, tuple[pd.DataFrame, object]] = {
         "observations": (observations, OBSERVATIONS_SCHEMA),
-        "sources": (normalised.sources, SOURCES_SCHEMA),
+        "sources": (with_derived_source(normalised.sources), SOURCES_SCHEMA),
+        "reconciliation": (derived.reconciliation, RECONCILIATION_SCHEMA),
+        "target_progress": (derived.target_progress, TARGET_PROGRESS_SCHEMA),
     }
     for name in ("regions", "industries", "indicators", "units"):
         tables[name] = (reference.tables[name].drop(columns=["ref_file", "ref_row"]), None)
@@ -120,4 +124,5 @@ def run(raw: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE, reference:
         observations=counts["observations"],
         sources=counts["sources"],
         tables=counts,
+        messages=run_messages(tables["observations"][0], tables["reconciliation"][0], tables["target_progress"][0]),
     )

@@ -25,6 +25,17 @@ SERIES = ("region_code", "industry_code", "indicator", "product", "scope", "meas
 #: ``+``) keeps the observation key short and stable, makes "computed by us" one filter, and
 #: can never collide with a publisher's source id; the inputs are listed in ``label_published``.
 DERIVED_SOURCE = "derived"
+#: The ``sources`` row that explains :data:`DERIVED_SOURCE` wherever a source is shown.
+DERIVED_SOURCE_ROW = {
+    "source_id": DERIVED_SOURCE,
+    "title": "Computed by this project's ETL from published figures (the inputs are named in label_published)",
+    "publisher": "regional industry statistics dashboard (derived)",
+    "url": "",
+    "published_date": None,
+    "retrieved_date": None,
+    "authority": "",
+    "note": "see docs/semantics.md",
+}
 #: Statuses of figures a derivation may start from. Forecasts (``estimated``), targets and
 #: valueless cells are excluded: a difference or ratio of them would look like a fact.
 USABLE_STATUSES = ("reported", "provisional", "revised")
@@ -132,3 +143,10 @@ def empty_derived() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="str") for c in COLUMNS})
     frame["value"] = frame["value"].astype("float64")
     return derived_frame(frame)
+
+
+def with_derived_source(sources: pd.DataFrame) -> pd.DataFrame:
+    """``sources`` plus the row for :data:`DERIVED_SOURCE` (once)."""
+    if (sources["source_id"] == DERIVED_SOURCE).any():
+        return sources
+    return pd.concat([sources, pd.DataFrame([DERIVED_SOURCE_ROW], columns=sources.columns)], ignore_index=True)

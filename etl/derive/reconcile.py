@@ -32,6 +32,7 @@ from collections import Counter
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from etl.derive.common import USABLE_STATUSES, as_timestamps, describe, one_per_period
 from etl.derive.growth import year_later
@@ -63,6 +64,10 @@ RECONCILIATION_COLUMNS = (
 NUMBER_COLUMNS = ("reported_value", "reported_low", "reported_high", "implied_value", "implied_low", "implied_high", "difference")
 DATE_COLUMNS = ("period_start", "period_end", "reported_vintage")
 STRING_COLUMNS = tuple(c for c in RECONCILIATION_COLUMNS if c not in (*NUMBER_COLUMNS, *DATE_COLUMNS))
+#: How ``reconciliation.parquet`` is written.
+RECONCILIATION_SCHEMA = pa.schema(
+    [(c, pa.float64() if c in NUMBER_COLUMNS else pa.date32() if c in DATE_COLUMNS else pa.string()) for c in RECONCILIATION_COLUMNS]
+)
 #: Dimensions a level must share with the figure it is compared with (besides region and dates).
 LEVEL_DIMENSIONS = ("industry_code", "indicator", "product", "scope")
 

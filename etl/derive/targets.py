@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pyarrow as pa
 
 from etl.derive.common import as_timestamps, usable_levels
 
@@ -38,6 +39,16 @@ TARGET_PROGRESS_COLUMNS = (
     "target_source_id", "target_vintage",
     "level_value", "level_period_start", "level_period_end", "level_period_kind", "level_source_id", "level_status",
     "progress_pct", "years_remaining", "required_cagr_pct", "historical_cagr_pct", "on_track", "reason",
+)
+
+_NUMBERS = ("target_value", "level_value", "progress_pct", "years_remaining", "required_cagr_pct", "historical_cagr_pct")
+_DATES = ("target_period_start", "target_period_end", "target_vintage", "level_period_start", "level_period_end")
+#: How ``target_progress.parquet`` is written.
+TARGET_PROGRESS_SCHEMA = pa.schema(
+    [
+        (c, pa.float64() if c in _NUMBERS else pa.date32() if c in _DATES else pa.bool_() if c == "on_track" else pa.string())
+        for c in TARGET_PROGRESS_COLUMNS
+    ]
 )
 
 
@@ -86,6 +97,8 @@ def _progress(target: pd.Series, levels: pd.DataFrame) -> dict[str, object]:
         reasons.append("the target's period has ended: on_track says whether it was met")
     else:
         row["required_cagr_pct"] = _cagr(latest["value"], target["value"], years)
+        if latest["value"] >= target["value"]:
+            reasons.append("the latest level already reaches the target")
         first = annual.sort_values("period_end", kind="stable").iloc[0]
         span = _years(latest["period_end"], first["period_end"])
         if span >= 1:
@@ -107,8 +120,8 @@ def target_progress(observations: pd.DataFrame) -> pd.DataFrame:
     rows = [_progress(t, by_series.get(tuple(t[c] for c in TARGET_SERIES), empty)) for _, t in targets.iterrows()]
     table = pd.DataFrame(rows, columns=list(TARGET_PROGRESS_COLUMNS))
     table["on_track"] = table["on_track"].astype("boolean")
-    for column in ("target_value", "level_value", "progress_pct", "years_remaining", "required_cagr_pct", "historical_cagr_pct"):
+    for column in _NUMBERS:
         table[column] = table[column].astype("float64")
-    for column in ("target_period_start", "target_period_end", "target_vintage", "level_period_start", "level_period_end"):
+    for column in _DATES:
         table[column] = pd.to_datetime(table[column]).astype("datetime64[ns]")
     return table.sort_values(["region_code", "indicator", "target_period_end"], kind="stable").reset_index(drop=True)
