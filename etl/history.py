@@ -27,8 +27,11 @@ def append_run(warehouse: Path, record: dict) -> None:
     """Append one run record durably."""
     warehouse.mkdir(parents=True, exist_ok=True)
     line = (json.dumps(record, ensure_ascii=False, default=str, sort_keys=False) + "\n").encode()
-    fd = os.open(history_path(warehouse), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    fd = os.open(history_path(warehouse), os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
     try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = b"\n" + line  # a record cut by a crash: end it, so this one stays whole
         os.write(fd, line)
         os.fsync(fd)
     finally:
