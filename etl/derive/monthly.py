@@ -60,9 +60,7 @@ def monthly_from_cumulative(observations: pd.DataFrame) -> pd.DataFrame:
     if pairs.empty:
         return empty_derived()
     month_start = pairs["period_end"].dt.to_period("M").dt.start_time
-    labels = [
-        f"derived: {describe(row)} − {describe(row, 'prev_')}" for _, row in pairs.iterrows()
-    ]
+    labels = [f"derived: {describe(row)} − {describe(row, 'prev_')}" for _, row in pairs.iterrows()]
     rows = pd.DataFrame(
         {
             **{c: pairs[c] for c in SERIES},

@@ -53,20 +53,53 @@ FIRM_SET_INDICATORS = ("value_added", "output_value", "revenue", "profit", "ente
 CHECKS = ("share", "growth", "total", "monthly")
 VERDICTS = ("consistent", "inconsistent", "not_comparable")
 IDENTIFIERS = (
-    "region_code", "industry_code", "indicator", "product", "scope", "period_start", "period_end",
-    "period_kind", "measure", "share_of", "price_basis",
+    "region_code",
+    "industry_code",
+    "indicator",
+    "product",
+    "scope",
+    "period_start",
+    "period_end",
+    "period_kind",
+    "measure",
+    "share_of",
+    "price_basis",
 )
 RECONCILIATION_COLUMNS = (
-    "check", *IDENTIFIERS,
-    "reported_value", "reported_low", "reported_high", "reported_qualifier", "reported_source_id", "reported_vintage",
-    "implied_value", "implied_low", "implied_high", "difference", "verdict", "inputs", "input_source_ids", "note",
+    "check",
+    *IDENTIFIERS,
+    "reported_value",
+    "reported_low",
+    "reported_high",
+    "reported_qualifier",
+    "reported_source_id",
+    "reported_vintage",
+    "implied_value",
+    "implied_low",
+    "implied_high",
+    "difference",
+    "verdict",
+    "inputs",
+    "input_source_ids",
+    "note",
 )
-NUMBER_COLUMNS = ("reported_value", "reported_low", "reported_high", "implied_value", "implied_low", "implied_high", "difference")
+NUMBER_COLUMNS = (
+    "reported_value",
+    "reported_low",
+    "reported_high",
+    "implied_value",
+    "implied_low",
+    "implied_high",
+    "difference",
+)
 DATE_COLUMNS = ("period_start", "period_end", "reported_vintage")
 STRING_COLUMNS = tuple(c for c in RECONCILIATION_COLUMNS if c not in (*NUMBER_COLUMNS, *DATE_COLUMNS))
 #: How ``reconciliation.parquet`` is written.
 RECONCILIATION_SCHEMA = pa.schema(
-    [(c, pa.float64() if c in NUMBER_COLUMNS else pa.date32() if c in DATE_COLUMNS else pa.string()) for c in RECONCILIATION_COLUMNS]
+    [
+        (c, pa.float64() if c in NUMBER_COLUMNS else pa.date32() if c in DATE_COLUMNS else pa.string())
+        for c in RECONCILIATION_COLUMNS
+    ]
 )
 #: Dimensions a level must share with the figure it is compared with (besides region and dates).
 LEVEL_DIMENSIONS = ("industry_code", "indicator", "product", "scope")
@@ -109,21 +142,37 @@ def ratio_interval(num: tuple[float, float], den: tuple[float, float]) -> tuple[
 def verdict(reported: tuple[float, float], implied: tuple[float, float]) -> str:
     """``consistent`` when the intervals overlap (touching counts), else ``inconsistent``."""
     low, high = max(reported[0], implied[0]), min(reported[1], implied[1])
-    scale = max(abs(x) for x in (*reported, *implied) if math.isfinite(x)) if any(math.isfinite(x) for x in (*reported, *implied)) else 1.0
+    scale = (
+        max(abs(x) for x in (*reported, *implied) if math.isfinite(x))
+        if any(math.isfinite(x) for x in (*reported, *implied))
+        else 1.0
+    )
     return "consistent" if low <= high + EPSILON * max(scale, 1.0) else "inconsistent"
 
 
-def _row(check: str, reported: pd.Series, implied_value: float, implied: tuple[float, float], verdict_: str,
-         inputs: list[dict[str, object] | pd.Series], note: str = "") -> dict[str, object]:
+def _row(
+    check: str,
+    reported: pd.Series,
+    implied_value: float,
+    implied: tuple[float, float],
+    verdict_: str,
+    inputs: list[dict[str, object] | pd.Series],
+    note: str = "",
+) -> dict[str, object]:
     rep = _interval(reported)
     sources = [reported["source_id"], *(str(i["source_id"]) for i in inputs)]
     return {
         "check": check,
         **{c: reported[c] for c in IDENTIFIERS},
-        "reported_value": reported["value"], "reported_low": rep[0], "reported_high": rep[1],
-        "reported_qualifier": reported["qualifier"], "reported_source_id": reported["source_id"],
+        "reported_value": reported["value"],
+        "reported_low": rep[0],
+        "reported_high": rep[1],
+        "reported_qualifier": reported["qualifier"],
+        "reported_source_id": reported["source_id"],
         "reported_vintage": reported["vintage"],
-        "implied_value": implied_value, "implied_low": implied[0], "implied_high": implied[1],
+        "implied_value": implied_value,
+        "implied_low": implied[0],
+        "implied_high": implied[1],
         "difference": reported["value"] - implied_value,
         "verdict": verdict_,
         "inputs": "; ".join(describe(i) for i in inputs),
@@ -139,7 +188,12 @@ def _reported(o: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 def _levels(o: pd.DataFrame) -> pd.DataFrame:
     """Default-view levels, bounds and approximations included (they become intervals)."""
-    mask = o["is_default"].astype("bool") & (o["measure"] == "level") & o["value"].notna() & o["status"].isin(USABLE_STATUSES)
+    mask = (
+        o["is_default"].astype("bool")
+        & (o["measure"] == "level")
+        & o["value"].notna()
+        & o["status"].isin(USABLE_STATUSES)
+    )
     return one_per_period(o.loc[mask], by=("region_code", *LEVEL_DIMENSIONS, "unit"))
 
 
@@ -196,8 +250,17 @@ def check_shares(o: pd.DataFrame, regions: pd.DataFrame) -> list[dict[str, objec
                 continue
             den = other.iloc[0]
             implied = ratio_interval(_interval(num), _interval(den))
-            rows.append(_row("share", share, num["value"] / den["value"] * 100.0, implied, "not_comparable", [num, den],
-                             "the only denominator is another reporting system's (scope caam)"))
+            rows.append(
+                _row(
+                    "share",
+                    share,
+                    num["value"] / den["value"] * 100.0,
+                    implied,
+                    "not_comparable",
+                    [num, den],
+                    "the only denominator is another reporting system's (scope caam)",
+                )
+            )
             continue
         if pool.empty:
             continue
@@ -205,7 +268,17 @@ def check_shares(o: pd.DataFrame, regions: pd.DataFrame) -> list[dict[str, objec
         if den["value"] <= 0:
             continue
         implied = ratio_interval(_interval(num), _interval(den))
-        rows.append(_row("share", share, num["value"] / den["value"] * 100.0, implied, verdict(_interval(share), implied), [num, den], note))
+        rows.append(
+            _row(
+                "share",
+                share,
+                num["value"] / den["value"] * 100.0,
+                implied,
+                verdict(_interval(share), implied),
+                [num, den],
+                note,
+            )
+        )
     return rows
 
 
@@ -229,10 +302,21 @@ def check_growth(o: pd.DataFrame) -> list[dict[str, object]]:
         implied = (ratio[0] - 100.0, ratio[1] - 100.0)
         point = (cur["value"] / prev["value"] - 1.0) * 100.0
         money = cur["unit"] in ("CNY", "USD", "EUR")
-        real = growth["price_basis"] == "comparable" or (growth["price_basis"] == "" and growth["indicator"] in REAL_GROWTH_INDICATORS)
+        real = growth["price_basis"] == "comparable" or (
+            growth["price_basis"] == "" and growth["indicator"] in REAL_GROWTH_INDICATORS
+        )
         if money and real:
-            rows.append(_row("growth", growth, point, implied, "not_comparable", [cur, prev],
-                             "growth at comparable prices vs a ratio of current-price levels"))
+            rows.append(
+                _row(
+                    "growth",
+                    growth,
+                    point,
+                    implied,
+                    "not_comparable",
+                    [cur, prev],
+                    "growth at comparable prices vs a ratio of current-price levels",
+                )
+            )
             continue
         found = verdict(_interval(growth), implied)
         note = ""
@@ -246,7 +330,9 @@ def check_growth(o: pd.DataFrame) -> list[dict[str, object]]:
 def check_totals(o: pd.DataFrame, regions: pd.DataFrame) -> list[dict[str, object]]:
     levels = _levels(o)
     current = current_regions(regions)
-    children_of = current.loc[current["parent_code"].fillna("") != ""].groupby("parent_code")["code"].apply(set).to_dict()
+    children_of = (
+        current.loc[current["parent_code"].fillna("") != ""].groupby("parent_code")["code"].apply(set).to_dict()
+    )
     group = [*LEVEL_DIMENSIONS, "unit", "period_start", "period_end"]
     rows = []
     for _, total in levels.loc[levels["region_code"].isin(list(children_of))].iterrows():
@@ -258,7 +344,9 @@ def check_totals(o: pd.DataFrame, regions: pd.DataFrame) -> list[dict[str, objec
         intervals = [_interval(p) for _, p in parts.iterrows()]
         implied = (sum(i[0] for i in intervals), sum(i[1] for i in intervals))
         inputs = [p for _, p in parts.sort_values("region_code").iterrows()]
-        rows.append(_row("total", total, float(parts["value"].sum()), implied, verdict(_interval(total), implied), inputs))
+        rows.append(
+            _row("total", total, float(parts["value"].sum()), implied, verdict(_interval(total), implied), inputs)
+        )
     return rows
 
 
@@ -279,7 +367,16 @@ def check_monthly(o: pd.DataFrame) -> list[dict[str, object]]:
             continue
         a, b = _interval(later), _interval(earlier)
         implied = (a[0] - b[1], a[1] - b[0])
-        rows.append(_row("monthly", month, later["value"] - earlier["value"], implied, verdict(_interval(month), implied), [later, earlier]))
+        rows.append(
+            _row(
+                "monthly",
+                month,
+                later["value"] - earlier["value"],
+                implied,
+                verdict(_interval(month), implied),
+                [later, earlier],
+            )
+        )
     return rows
 
 
@@ -294,7 +391,9 @@ def reconcile(observations: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame
         table[column] = pd.to_datetime(table[column]).astype("datetime64[ns]")
     for column in STRING_COLUMNS:
         table[column] = table[column].astype("str")
-    return table.sort_values(["check", "region_code", "indicator", "period_start"], kind="stable").reset_index(drop=True)
+    return table.sort_values(["check", "region_code", "indicator", "period_start"], kind="stable").reset_index(
+        drop=True
+    )
 
 
 def summarise(reconciliation: pd.DataFrame, *, limit: int = 10) -> str:

@@ -56,9 +56,7 @@ def shares_of_parent(observations: pd.DataFrame, regions: pd.DataFrame) -> pd.Da
     pairs = pairs.loc[pairs["value_parent"] > 0]
     if pairs.empty:
         return empty_derived()
-    labels = [
-        f"derived: {describe(row)} / {describe(_parent(row))}" for _, row in pairs.iterrows()
-    ]
+    labels = [f"derived: {describe(row)} / {describe(_parent(row))}" for _, row in pairs.iterrows()]
     rows = pd.DataFrame(
         {
             **{c: pairs[c] for c in ("region_code", *FIGURE_DIMENSIONS) if c not in ("unit", "price_basis")},

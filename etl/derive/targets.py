@@ -35,18 +35,49 @@ DAYS_PER_YEAR = 365.25
 
 TARGET_PROGRESS_COLUMNS = (
     *TARGET_SERIES,
-    "target_period_start", "target_period_end", "target_period_kind", "target_value", "target_qualifier",
-    "target_source_id", "target_vintage",
-    "level_value", "level_period_start", "level_period_end", "level_period_kind", "level_source_id", "level_status",
-    "progress_pct", "years_remaining", "required_cagr_pct", "historical_cagr_pct", "on_track", "reason",
+    "target_period_start",
+    "target_period_end",
+    "target_period_kind",
+    "target_value",
+    "target_qualifier",
+    "target_source_id",
+    "target_vintage",
+    "level_value",
+    "level_period_start",
+    "level_period_end",
+    "level_period_kind",
+    "level_source_id",
+    "level_status",
+    "progress_pct",
+    "years_remaining",
+    "required_cagr_pct",
+    "historical_cagr_pct",
+    "on_track",
+    "reason",
 )
 
-_NUMBERS = ("target_value", "level_value", "progress_pct", "years_remaining", "required_cagr_pct", "historical_cagr_pct")
+_NUMBERS = (
+    "target_value",
+    "level_value",
+    "progress_pct",
+    "years_remaining",
+    "required_cagr_pct",
+    "historical_cagr_pct",
+)
 _DATES = ("target_period_start", "target_period_end", "target_vintage", "level_period_start", "level_period_end")
 #: How ``target_progress.parquet`` is written.
 TARGET_PROGRESS_SCHEMA = pa.schema(
     [
-        (c, pa.float64() if c in _NUMBERS else pa.date32() if c in _DATES else pa.bool_() if c == "on_track" else pa.string())
+        (
+            c,
+            pa.float64()
+            if c in _NUMBERS
+            else pa.date32()
+            if c in _DATES
+            else pa.bool_()
+            if c == "on_track"
+            else pa.string(),
+        )
         for c in TARGET_PROGRESS_COLUMNS
     ]
 )
@@ -66,28 +97,48 @@ def _progress(target: pd.Series, levels: pd.DataFrame) -> dict[str, object]:
     """The progress row of one target, given the levels of its series."""
     row: dict[str, object] = {c: target[c] for c in TARGET_SERIES}
     row.update(
-        target_period_start=target["period_start"], target_period_end=target["period_end"],
-        target_period_kind=target["period_kind"], target_value=target["value"],
-        target_qualifier=target["qualifier"], target_source_id=target["source_id"], target_vintage=target["vintage"],
-        level_value=math.nan, level_period_start=pd.NaT, level_period_end=pd.NaT, level_period_kind="",
-        level_source_id="", level_status="", progress_pct=math.nan, years_remaining=math.nan,
-        required_cagr_pct=math.nan, historical_cagr_pct=math.nan, on_track=pd.NA, reason="",
+        target_period_start=target["period_start"],
+        target_period_end=target["period_end"],
+        target_period_kind=target["period_kind"],
+        target_value=target["value"],
+        target_qualifier=target["qualifier"],
+        target_source_id=target["source_id"],
+        target_vintage=target["vintage"],
+        level_value=math.nan,
+        level_period_start=pd.NaT,
+        level_period_end=pd.NaT,
+        level_period_kind="",
+        level_source_id="",
+        level_status="",
+        progress_pct=math.nan,
+        years_remaining=math.nan,
+        required_cagr_pct=math.nan,
+        historical_cagr_pct=math.nan,
+        on_track=pd.NA,
+        reason="",
     )
     if pd.isna(target["value"]) or target["value"] <= 0:
         row["reason"] = "the target has no positive value"
         return row
     candidates = levels.loc[levels["period_end"] <= target["period_end"]]
     if candidates.empty:
-        row["reason"] = "no level of this series (region, industry, indicator, product, scope, unit) in the data up to the target's end"
+        row["reason"] = (
+            "no level of this series (region, industry, indicator, product, scope, unit) in the data up to the target's end"
+        )
         return row
     annual = candidates.loc[candidates["period_kind"] == "year"]
     pool = annual if not annual.empty else candidates
     latest = pool.sort_values(["period_end", "period_start", "vintage"], kind="stable").iloc[-1]
     years = _years(target["period_end"], latest["period_end"])
     row.update(
-        level_value=latest["value"], level_period_start=latest["period_start"], level_period_end=latest["period_end"],
-        level_period_kind=latest["period_kind"], level_source_id=latest["source_id"], level_status=latest["status"],
-        progress_pct=latest["value"] / target["value"] * 100.0, years_remaining=years,
+        level_value=latest["value"],
+        level_period_start=latest["period_start"],
+        level_period_end=latest["period_end"],
+        level_period_kind=latest["period_kind"],
+        level_source_id=latest["source_id"],
+        level_status=latest["status"],
+        progress_pct=latest["value"] / target["value"] * 100.0,
+        years_remaining=years,
     )
     reasons = []
     if annual.empty:

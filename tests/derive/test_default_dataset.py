@@ -39,7 +39,9 @@ def test_derived_rows_of_every_kind_are_in_the_warehouse(observations):
     assert set(derived["source_id"]) == {"derived"}
     assert {"level", "yoy_pct", "share_pct", "rank"} <= set(derived["measure"])
     july = derived.loc[
-        (derived["region_code"] == "440000") & (derived["product"] == "automobiles") & (derived["measure"] == "level")
+        (derived["region_code"] == "440000")
+        & (derived["product"] == "automobiles")
+        & (derived["measure"] == "level")
         & (derived["period_start"] == date(2024, 7, 1))
     ]
     # 1-7月 2728600 − 上半年 2292000 (Guangdong, 2024)
@@ -59,19 +61,25 @@ def test_guangdongs_reported_share_of_national_production_jan_jul_2023(observati
     for 2023-01..07 in either reporting system, so the honest result is no check at all."""
     period = (date(2023, 1, 1), date(2023, 7, 31))
     share = observations.loc[
-        (observations["region_code"] == "440000") & (observations["measure"] == "share_pct")
-        & (observations["status"] == "reported") & (observations["period_start"] == period[0])
+        (observations["region_code"] == "440000")
+        & (observations["measure"] == "share_pct")
+        & (observations["status"] == "reported")
+        & (observations["period_start"] == period[0])
         & (observations["period_end"] == period[1])
     ]
     assert share["value"].tolist() == [17.8]
     national = observations.loc[
-        (observations["region_code"] == "CN") & (observations["product"] == "automobiles")
-        & (observations["measure"] == "level") & (observations["period_start"] == period[0])
+        (observations["region_code"] == "CN")
+        & (observations["product"] == "automobiles")
+        & (observations["measure"] == "level")
+        & (observations["period_start"] == period[0])
         & (observations["period_end"] == period[1])
     ]
     checks = reconciliation.loc[
-        (reconciliation["check"] == "share") & (reconciliation["region_code"] == "440000")
-        & (reconciliation["period_start"] == period[0]) & (reconciliation["period_end"] == period[1])
+        (reconciliation["check"] == "share")
+        & (reconciliation["region_code"] == "440000")
+        & (reconciliation["period_start"] == period[0])
+        & (reconciliation["period_end"] == period[1])
     ]
     if national.empty:
         assert checks["verdict"].tolist() == []
@@ -85,8 +93,10 @@ def test_reconciliation_finds_agreements_disagreements_and_incomparable_pairs(re
     not_comparable = reconciliation.loc[reconciliation["verdict"] == "not_comparable"]
     assert (not_comparable["note"] != "").all()
     gd_2023 = reconciliation.loc[
-        (reconciliation["check"] == "share") & (reconciliation["region_code"] == "440000")
-        & (reconciliation["product"] == "automobiles") & (reconciliation["period_end"] == date(2023, 12, 31))
+        (reconciliation["check"] == "share")
+        & (reconciliation["region_code"] == "440000")
+        & (reconciliation["product"] == "automobiles")
+        & (reconciliation["period_end"] == date(2023, 12, 31))
     ]
     # Guangdong 17.2 % of 2023: the only national total in the data is CAAM's.
     assert gd_2023["verdict"].tolist() == ["not_comparable"]
@@ -97,7 +107,11 @@ def test_qingyuans_100_billion_target_has_a_progress_row(snapshot):
     qingyuan = progress.loc[(progress["region_code"] == "441800") & (progress["target_value"] == 1e11)]
     assert len(qingyuan) == 1
     row = qingyuan.iloc[0]
-    assert (row["indicator"], row["target_qualifier"], row["target_period_end"]) == ("industry_scale", "at_least", date(2025, 12, 31))
+    assert (row["indicator"], row["target_qualifier"], row["target_period_end"]) == (
+        "industry_scale",
+        "at_least",
+        date(2025, 12, 31),
+    )
     # The chain's "industry scale" is not a series the statistics publish: no level, a reason.
     assert pd.isna(row["progress_pct"])
     assert row["reason"].startswith("no level of this series")

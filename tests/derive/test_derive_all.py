@@ -13,13 +13,28 @@ from tests.derive.frames import frame, obs
 from tests.derive.test_shares import REGIONS
 
 PUBLISHED = [
-    obs("2023-01..2023-06", 2314700, period_kind="half", source_id="first-release", vintage="2023-07-20", is_default=False),
+    obs(
+        "2023-01..2023-06",
+        2314700,
+        period_kind="half",
+        source_id="first-release",
+        vintage="2023-07-20",
+        is_default=False,
+    ),
     obs("2023-01..2023-06", 2320000, period_kind="half", source_id="revision", vintage="2023-09-01"),
     obs("2023-01..2023-07", 2738100, source_id="qingyuan"),
     obs("2023-01..2023-07", 17.8, measure="share_pct", unit="percent", unit_mult_published=1.0, source_id="qingyuan"),
     obs("2023-01..2023-07", 15382000, region_code="CN", source_id="nbs"),
     obs("2023-01..2023-07", None, region_code="310000", status="suppressed", flags="(D)", source_id="sh"),
-    obs("2023-01..2023-06", 1300000, region_code="310000", period_kind="half", status="provisional", flags="p", source_id="sh"),
+    obs(
+        "2023-01..2023-06",
+        1300000,
+        region_code="310000",
+        period_kind="half",
+        status="provisional",
+        flags="p",
+        source_id="sh",
+    ),
     obs("2022-01..2022-07", 2200000, source_id="old"),
 ]
 
@@ -61,8 +76,10 @@ def test_derived_rows_are_marked_and_named(result):
 
 
 def test_a_reported_share_stays_the_default_and_the_derived_one_sits_beside_it(result):
-    shares = result.observations.loc[(result.observations["measure"] == "share_pct") & (result.observations["region_code"] == "440000")]
-    assert sorted(zip(shares["status"], shares["is_default"], shares["value"].round(4))) == [
+    shares = result.observations.loc[
+        (result.observations["measure"] == "share_pct") & (result.observations["region_code"] == "440000")
+    ]
+    assert sorted(zip(shares["status"], shares["is_default"], shares["value"].round(4), strict=False)) == [
         ("derived", False, 17.8007),
         ("reported", True, 17.8),
     ]
@@ -70,7 +87,9 @@ def test_a_reported_share_stays_the_default_and_the_derived_one_sits_beside_it(r
 
 
 def test_suppressed_and_provisional_values_are_carried_through_and_never_used(result):
-    shanghai = result.observations.loc[(result.observations["region_code"] == "310000") & (result.observations["source_id"] == "sh")]
+    shanghai = result.observations.loc[
+        (result.observations["region_code"] == "310000") & (result.observations["source_id"] == "sh")
+    ]
     suppressed = shanghai.loc[shanghai["status"] == "suppressed"].iloc[0]
     assert pd.isna(suppressed["value"]) and suppressed["flags"] == "(D)"
     assert shanghai.loc[shanghai["status"] == "provisional", "flags"].tolist() == ["p"]
@@ -79,7 +98,7 @@ def test_suppressed_and_provisional_values_are_carried_through_and_never_used(re
     ranks = derived_rows(result, measure="rank")
     # July: Shanghai is suppressed, so Guangdong has no sibling to rank against. June: the
     # provisional Shanghai figure is a figure, and ranks against Guangdong's revision.
-    assert sorted(zip(ranks["region_code"], ranks["period_end"], ranks["value"])) == [
+    assert sorted(zip(ranks["region_code"], ranks["period_end"], ranks["value"], strict=False)) == [
         ("310000", pd.Timestamp("2023-06-30"), 2.0),
         ("440000", pd.Timestamp("2023-06-30"), 1.0),
     ]
@@ -90,15 +109,38 @@ def test_the_observation_key_stays_unique_and_dates_keep_the_input_representatio
     for column in ("period_start", "period_end", "vintage"):
         observations[column] = observations[column].dt.date
     result = derive_all(observations, REGIONS)
-    key = ["region_code", "industry_code", "indicator", "product", "scope", "period_start", "period_end", "period_kind",
-           "measure", "share_of", "price_basis", "source_id", "vintage"]
+    key = [
+        "region_code",
+        "industry_code",
+        "indicator",
+        "product",
+        "scope",
+        "period_start",
+        "period_end",
+        "period_kind",
+        "measure",
+        "share_of",
+        "price_basis",
+        "source_id",
+        "vintage",
+    ]
     assert not result.observations.duplicated(key).any()
     assert isinstance(result.observations["period_end"].iloc[-1], date)
 
 
 def test_the_derived_source_is_added_to_the_sources_table_once():
-    sources = pd.DataFrame({"source_id": ["a"], "title": ["t"], "publisher": ["p"], "url": [""], "published_date": [None],
-                            "retrieved_date": [None], "authority": ["official"], "note": [""]})
+    sources = pd.DataFrame(
+        {
+            "source_id": ["a"],
+            "title": ["t"],
+            "publisher": ["p"],
+            "url": [""],
+            "published_date": [None],
+            "retrieved_date": [None],
+            "authority": ["official"],
+            "note": [""],
+        }
+    )
     once = with_derived_source(sources)
     assert once["source_id"].tolist() == ["a", "derived"]
     assert with_derived_source(once)["source_id"].tolist() == ["a", "derived"]

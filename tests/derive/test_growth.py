@@ -15,12 +15,19 @@ def test_growth_is_the_ratio_of_the_same_period_a_year_apart():
     row = derived.iloc[0]
     assert row.value == pytest.approx(25.0)
     assert (row.measure, row.unit, row.status, row.source_id) == ("yoy_pct", "percent", "derived", "derived")
-    assert (row.period_start, row.period_end, row.period_kind) == (pd.Timestamp("2023-01-01"), pd.Timestamp("2023-07-31"), "ytd")
+    assert (row.period_start, row.period_end, row.period_kind) == (
+        pd.Timestamp("2023-01-01"),
+        pd.Timestamp("2023-07-31"),
+        "ytd",
+    )
     assert row.price_basis == ""  # vehicles: price basis does not apply
 
 
 def test_growth_of_money_is_at_current_prices():
-    rows = [obs(y, v, indicator="value_added", unit="CNY", unit_published="亿元", unit_mult_published=1e8) for y, v in (("2022", 1e11), ("2023", 1.1e11))]
+    rows = [
+        obs(y, v, indicator="value_added", unit="CNY", unit_published="亿元", unit_mult_published=1e8)
+        for y, v in (("2022", 1e11), ("2023", 1.1e11))
+    ]
     derived = yoy_growth(frame(*[{**r, "period_kind": "year"} for r in rows]))
     assert derived.iloc[0].price_basis == "current"
     assert derived.iloc[0].value == pytest.approx(10.0)
@@ -36,7 +43,16 @@ def test_january_february_is_compared_with_january_february_of_a_leap_year():
 
 def test_periods_of_different_length_or_kind_are_not_compared():
     assert yoy_growth(frame(obs("2022-01..2022-06", 100), obs("2023-01..2023-07", 150))).empty
-    assert yoy_growth(frame(obs("2022-01..2022-06", 100, period_kind="half"), obs("2023-01..2023-06", 150, period_kind="half"), obs("2021-01..2021-06", 1, scope="caam"))).shape[0] == 1
+    assert (
+        yoy_growth(
+            frame(
+                obs("2022-01..2022-06", 100, period_kind="half"),
+                obs("2023-01..2023-06", 150, period_kind="half"),
+                obs("2021-01..2021-06", 1, scope="caam"),
+            )
+        ).shape[0]
+        == 1
+    )
 
 
 def test_a_reported_growth_is_neither_used_nor_overwritten():
@@ -46,7 +62,9 @@ def test_a_reported_growth_is_neither_used_nor_overwritten():
 
 
 def test_suppressed_and_zero_levels_give_no_growth():
-    assert yoy_growth(frame(obs("2022", None, status="suppressed", period_kind="year"), obs("2023", 5, period_kind="year"))).empty
+    assert yoy_growth(
+        frame(obs("2022", None, status="suppressed", period_kind="year"), obs("2023", 5, period_kind="year"))
+    ).empty
     assert yoy_growth(frame(obs("2022", 0, period_kind="year"), obs("2023", 5, period_kind="year"))).empty
 
 

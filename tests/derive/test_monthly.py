@@ -31,21 +31,27 @@ def test_january_february_is_never_split_and_march_is_the_first_derived_month():
         frame(obs("2024-01..2024-02", 525700), obs("2024-01..2024-03", 968700), obs("2024-01..2024-04", 1362700))
     )
     assert months(derived) == {"2024-03": 443000.0, "2024-04": 394000.0}
-    assert not ((derived["period_start"].dt.month <= 2)).any()
+    assert not (derived["period_start"].dt.month <= 2).any()
 
 
 def test_february_is_derived_only_when_january_was_published_alone():
-    derived = monthly_from_cumulative(frame(obs("2024-01..2024-01", 240000, period_kind="month"), obs("2024-01..2024-02", 525700)))
+    derived = monthly_from_cumulative(
+        frame(obs("2024-01..2024-01", 240000, period_kind="month"), obs("2024-01..2024-02", 525700))
+    )
     assert months(derived) == {"2024-02": 285700.0}
 
 
 def test_nothing_is_derived_across_a_missing_month():
-    derived = monthly_from_cumulative(frame(obs("2023-01..2023-06", 100), obs("2023-01..2023-08", 180), obs("2023-01..2023-09", 200)))
+    derived = monthly_from_cumulative(
+        frame(obs("2023-01..2023-06", 100), obs("2023-01..2023-08", 180), obs("2023-01..2023-09", 200))
+    )
     assert months(derived) == {"2023-09": 20.0}
 
 
 def test_nothing_is_derived_across_a_year_boundary():
-    derived = monthly_from_cumulative(frame(obs("2022", 400, period_kind="year"), obs("2023-01..2023-01", 30, period_kind="month")))
+    derived = monthly_from_cumulative(
+        frame(obs("2022", 400, period_kind="year"), obs("2023-01..2023-01", 30, period_kind="month"))
+    )
     assert derived.empty
 
 
@@ -64,7 +70,9 @@ def test_a_quarter_a_half_and_a_year_starting_in_january_are_cumulative_points()
 
 
 def test_a_quarter_that_does_not_start_in_january_is_not_cumulative():
-    derived = monthly_from_cumulative(frame(obs("2023-01..2023-06", 60), obs("2023-07..2023-09", 30, period_kind="quarter")))
+    derived = monthly_from_cumulative(
+        frame(obs("2023-01..2023-06", 60), obs("2023-07..2023-09", 30, period_kind="quarter"))
+    )
     assert derived.empty
 
 
@@ -107,11 +115,16 @@ def test_a_revision_is_used_and_the_first_release_is_not():
 
 def test_the_derived_row_names_its_inputs_and_takes_the_latest_vintage():
     derived = monthly_from_cumulative(
-        frame(obs("2023-01..2023-06", 100, source_id="a", vintage="2023-07-20"), obs("2023-01..2023-07", 130, source_id="b", vintage="2023-08-25"))
+        frame(
+            obs("2023-01..2023-06", 100, source_id="a", vintage="2023-07-20"),
+            obs("2023-01..2023-07", 130, source_id="b", vintage="2023-08-25"),
+        )
     )
     row = derived.iloc[0]
     assert row.vintage == pd.Timestamp("2023-08-25")
-    assert row.label_published == "derived: 440000 ytd 2023-01..2023-07 = 130 [b] − 440000 ytd 2023-01..2023-06 = 100 [a]"
+    assert (
+        row.label_published == "derived: 440000 ytd 2023-01..2023-07 = 130 [b] − 440000 ytd 2023-01..2023-06 = 100 [a]"
+    )
     assert row.unit_published == "万辆" and row.unit_mult_published == 1e4
 
 

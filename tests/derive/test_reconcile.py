@@ -11,7 +11,15 @@ from etl.derive.reconcile import printed_decimals, published_interval, reconcile
 from tests.derive.frames import frame, obs
 from tests.derive.test_shares import REGIONS
 
-GD_SHARE = obs("2023-01..2023-07", 17.8, measure="share_pct", unit="percent", unit_published="%", unit_mult_published=1.0, source_id="qingyuan")
+GD_SHARE = obs(
+    "2023-01..2023-07",
+    17.8,
+    measure="share_pct",
+    unit="percent",
+    unit_published="%",
+    unit_mult_published=1.0,
+    source_id="qingyuan",
+)
 GD_LEVEL = obs("2023-01..2023-07", 2738100, unit_published="万辆", unit_mult_published=1e4)
 
 
@@ -26,13 +34,16 @@ def one(table: pd.DataFrame) -> pd.Series:
 
 # Intervals from printed decimals ----------------------------------------------------------
 
+
 def test_printed_decimals_are_read_back_in_the_published_scale():
     assert [printed_decimals(x) for x in (17.8, 273.81, 410.0, 0.05, 2.7381)] == [1, 2, 0, 2, 4]
 
 
 def test_a_printed_number_stands_for_its_rounding_interval():
     assert published_interval(17.8, 1.0, "exact") == pytest.approx((17.75, 17.85))
-    assert published_interval(2738100.0, 1e4, "exact") == pytest.approx((2738050.0, 2738150.0))  # 273.81 万辆 ± 0.005 万
+    assert published_interval(2738100.0, 1e4, "exact") == pytest.approx(
+        (2738050.0, 2738150.0)
+    )  # 273.81 万辆 ± 0.005 万
     assert published_interval(2738100.0, 1e6, "exact") == pytest.approx((2738050.0, 2738150.0))  # 2.7381 million
     low, high = published_interval(4100000.0, 1e4, "at_least")
     assert (low, high) == (4095000.0, math.inf)  # 超过410万辆: ± 0.5 万 below, no upper bound
@@ -45,6 +56,7 @@ def test_overlapping_intervals_are_consistent_and_disjoint_ones_are_not():
 
 
 # Shares ------------------------------------------------------------------------------------
+
 
 def test_the_reported_share_agrees_with_levels_within_rounding():
     row = one(reconcile(frame(GD_SHARE, GD_LEVEL, national(15382000)), REGIONS))
@@ -75,16 +87,36 @@ def test_a_share_whose_only_denominator_is_another_reporting_system_is_not_compa
 
 
 def test_a_share_of_another_product_in_the_same_region():
-    nev_share = obs("2023", 26.8, period_kind="year", product="nev", measure="share_pct", unit="percent", unit_mult_published=1.0,
-                    share_of="indicator:production/product:automobiles")
-    row = one(reconcile(frame(nev_share, obs("2023", 1391000, product="nev", period_kind="year"), obs("2023", 5190000, period_kind="year")), REGIONS))
+    nev_share = obs(
+        "2023",
+        26.8,
+        period_kind="year",
+        product="nev",
+        measure="share_pct",
+        unit="percent",
+        unit_mult_published=1.0,
+        share_of="indicator:production/product:automobiles",
+    )
+    row = one(
+        reconcile(
+            frame(
+                nev_share,
+                obs("2023", 1391000, product="nev", period_kind="year"),
+                obs("2023", 5190000, period_kind="year"),
+            ),
+            REGIONS,
+        )
+    )
     assert row.verdict == "consistent" and row.implied_value == pytest.approx(26.80, abs=0.01)
 
 
 # Growth ------------------------------------------------------------------------------------
 
+
 def test_a_reported_growth_matching_its_levels_is_consistent():
-    growth = obs("2023", 11.6, period_kind="year", measure="yoy_pct", unit="percent", unit_mult_published=1.0, region_code="CN")
+    growth = obs(
+        "2023", 11.6, period_kind="year", measure="yoy_pct", unit="percent", unit_mult_published=1.0, region_code="CN"
+    )
     levels = [obs(y, v, period_kind="year", region_code="CN") for y, v in (("2022", 27021000), ("2023", 30161000))]
     row = one(reconcile(frame(growth, *levels), REGIONS))
     assert (row["check"], row.verdict) == ("growth", "consistent")
@@ -92,7 +124,9 @@ def test_a_reported_growth_matching_its_levels_is_consistent():
 
 
 def test_a_growth_on_a_revised_base_is_inconsistent_with_the_published_levels():
-    growth = obs("2022", 3.4, period_kind="year", measure="yoy_pct", unit="percent", unit_mult_published=1.0, region_code="CN")
+    growth = obs(
+        "2022", 3.4, period_kind="year", measure="yoy_pct", unit="percent", unit_mult_published=1.0, region_code="CN"
+    )
     levels = [obs(y, v, period_kind="year", region_code="CN") for y, v in (("2021", 26082000), ("2022", 27021000))]
     row = one(reconcile(frame(growth, *levels), REGIONS))
     assert row.verdict == "inconsistent" and "revised" in row.note
@@ -100,7 +134,16 @@ def test_a_growth_on_a_revised_base_is_inconsistent_with_the_published_levels():
 
 def test_comparable_price_growth_is_not_comparable_with_current_price_levels():
     money = {"indicator": "value_added", "product": "", "unit": "CNY", "unit_mult_published": 1e8}
-    growth = obs("2023-01..2023-07", 2.6, measure="yoy_pct", unit="percent", unit_mult_published=1.0, indicator="value_added", product="", price_basis="comparable")
+    growth = obs(
+        "2023-01..2023-07",
+        2.6,
+        measure="yoy_pct",
+        unit="percent",
+        unit_mult_published=1.0,
+        indicator="value_added",
+        product="",
+        price_basis="comparable",
+    )
     levels = [obs("2022-01..2022-07", 2.2e12, **money), obs("2023-01..2023-07", 2.26e12, **money)]
     row = one(reconcile(frame(growth, *levels), REGIONS))
     assert row.verdict == "not_comparable"
@@ -110,8 +153,14 @@ def test_comparable_price_growth_is_not_comparable_with_current_price_levels():
 # Totals ------------------------------------------------------------------------------------
 
 CITIES = pd.DataFrame(
-    {"code": ["P", "A", "B"], "parent_code": ["", "P", "P"], "level": ["province", "city", "city"],
-     "name_zh": ["省", "甲", "乙"], "name_en": ["P", "A", "B"], "valid_to": ["", "", ""]}
+    {
+        "code": ["P", "A", "B"],
+        "parent_code": ["", "P", "P"],
+        "level": ["province", "city", "city"],
+        "name_zh": ["省", "甲", "乙"],
+        "name_en": ["P", "A", "B"],
+        "valid_to": ["", "", ""],
+    }
 )
 
 
@@ -127,24 +176,34 @@ def test_a_total_whose_parts_round_differently_is_consistent():
 
 def test_a_total_far_from_its_parts_is_inconsistent_and_an_incomplete_set_is_not_checked():
     parts = [obs("2023", 12400, period_kind="year", region_code=c) for c in ("A", "B")]
-    assert one(reconcile(frame(obs("2023", 26000, period_kind="year", region_code="P"), *parts), CITIES)).verdict == "inconsistent"
+    assert (
+        one(reconcile(frame(obs("2023", 26000, period_kind="year", region_code="P"), *parts), CITIES)).verdict
+        == "inconsistent"
+    )
     assert reconcile(frame(obs("2023", 26000, period_kind="year", region_code="P"), parts[0]), CITIES).empty
 
 
 # Monthly -----------------------------------------------------------------------------------
 
+
 def test_a_reported_month_is_checked_against_the_cumulative_difference():
     month = obs("2020-12..2020-12", 2840000, period_kind="month", scope="caam")
-    cumulative = [obs("2020-01..2020-11", 22372000, scope="caam"), obs("2020", 25225000, period_kind="year", scope="caam")]
+    cumulative = [
+        obs("2020-01..2020-11", 22372000, scope="caam"),
+        obs("2020", 25225000, period_kind="year", scope="caam"),
+    ]
     row = one(reconcile(frame(month, *cumulative), REGIONS))
     assert (row["check"], row.verdict, row.implied_value) == ("monthly", "inconsistent", 2853000.0)
 
 
 # Suppressed values, summary --------------------------------------------------------------------
 
+
 def test_suppressed_figures_are_never_checked():
     assert reconcile(frame(GD_SHARE, GD_LEVEL, national(None, status="suppressed", flags="(D)")), REGIONS).empty
-    assert reconcile(frame({**GD_SHARE, "value": math.nan, "status": "not_available"}, GD_LEVEL, national(15382000)), REGIONS).empty
+    assert reconcile(
+        frame({**GD_SHARE, "value": math.nan, "status": "not_available"}, GD_LEVEL, national(15382000)), REGIONS
+    ).empty
 
 
 def test_the_summary_counts_verdicts_and_names_the_disagreements():

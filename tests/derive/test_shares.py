@@ -21,7 +21,9 @@ REGIONS = pd.DataFrame(
 
 
 def test_a_share_is_the_region_level_over_the_parent_level_of_the_same_period():
-    derived = shares_of_parent(frame(obs("2023-01..2023-07", 2738100), obs("2023-01..2023-07", 15382500, region_code="CN")), REGIONS)
+    derived = shares_of_parent(
+        frame(obs("2023-01..2023-07", 2738100), obs("2023-01..2023-07", 15382500, region_code="CN")), REGIONS
+    )
     assert len(derived) == 1
     row = derived.iloc[0]
     assert row.region_code == "440000"
@@ -30,7 +32,9 @@ def test_a_share_is_the_region_level_over_the_parent_level_of_the_same_period():
 
 
 def test_no_share_when_the_parent_period_does_not_match():
-    derived = shares_of_parent(frame(obs("2023-01..2023-07", 2738100), obs("2023-01..2023-06", 13103000, region_code="CN")), REGIONS)
+    derived = shares_of_parent(
+        frame(obs("2023-01..2023-07", 2738100), obs("2023-01..2023-06", 13103000, region_code="CN")), REGIONS
+    )
     assert derived.empty
 
 
@@ -45,19 +49,32 @@ def test_no_share_across_scopes_products_or_units():
 
 
 def test_a_half_and_a_ytd_with_the_same_dates_are_the_same_period():
-    derived = shares_of_parent(frame(obs("2023-01..2023-06", 2314700, period_kind="half"), obs("2023-01..2023-06", 13103000, region_code="CN")), REGIONS)
+    derived = shares_of_parent(
+        frame(
+            obs("2023-01..2023-06", 2314700, period_kind="half"), obs("2023-01..2023-06", 13103000, region_code="CN")
+        ),
+        REGIONS,
+    )
     assert derived.iloc[0].value == pytest.approx(17.665420)
     assert derived.iloc[0].period_kind == "half"
 
 
 def test_a_reported_share_is_kept_and_a_derived_one_is_added_beside_it():
     reported = obs("2023-01..2023-07", 17.8, measure="share_pct", unit="percent")
-    derived = shares_of_parent(frame(reported, obs("2023-01..2023-07", 2738100), obs("2023-01..2023-07", 16000000, region_code="CN")), REGIONS)
+    derived = shares_of_parent(
+        frame(reported, obs("2023-01..2023-07", 2738100), obs("2023-01..2023-07", 16000000, region_code="CN")), REGIONS
+    )
     assert list(derived["value"].round(4)) == [17.1131]
 
 
 def test_suppressed_parent_gives_no_share():
-    derived = shares_of_parent(frame(obs("2023", 10, period_kind="year"), obs("2023", None, period_kind="year", region_code="CN", status="suppressed")), REGIONS)
+    derived = shares_of_parent(
+        frame(
+            obs("2023", 10, period_kind="year"),
+            obs("2023", None, period_kind="year", region_code="CN", status="suppressed"),
+        ),
+        REGIONS,
+    )
     assert derived.empty
 
 
@@ -67,7 +84,8 @@ def ranks(derived: pd.DataFrame) -> dict[str, tuple[float, str]]:
 
 def test_rank_among_siblings_is_at_least_when_some_siblings_are_missing():
     derived = ranks_among_siblings(
-        frame(obs("2023", 5190000, period_kind="year"), obs("2023", 1300000, period_kind="year", region_code="310000")), REGIONS
+        frame(obs("2023", 5190000, period_kind="year"), obs("2023", 1300000, period_kind="year", region_code="310000")),
+        REGIONS,
     )
     assert ranks(derived) == {"440000": (1.0, "at_least"), "310000": (2.0, "at_least")}
     assert set(derived["measure"]) == {"rank"} and set(derived["status"]) == {"derived"}
@@ -86,4 +104,6 @@ def test_rank_is_exact_when_every_sibling_has_the_figure_and_ties_share_a_rank()
 
 
 def test_a_region_alone_under_its_parent_has_no_rank():
-    assert ranks_among_siblings(frame(obs("2023", 5, period_kind="year"), obs("2023", 50, period_kind="year", region_code="CN")), REGIONS).empty
+    assert ranks_among_siblings(
+        frame(obs("2023", 5, period_kind="year"), obs("2023", 50, period_kind="year", region_code="CN")), REGIONS
+    ).empty

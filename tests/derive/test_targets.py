@@ -9,16 +9,38 @@ from etl.derive.targets import target_progress
 from tests.derive.frames import frame, obs
 
 QINGYUAN_TARGET = obs(
-    "2021-01..2025-12", 1e11, region_code="441800", industry_code="X-AUTO-CHAIN", indicator="industry_scale",
-    product="", unit="CNY", unit_published="billion yuan (breaking through)", unit_mult_published=1e9,
-    period_kind="span", measure="target", status="target", qualifier="at_least", source_id="qingyuan-gov-2023-08-25-1",
+    "2021-01..2025-12",
+    1e11,
+    region_code="441800",
+    industry_code="X-AUTO-CHAIN",
+    indicator="industry_scale",
+    product="",
+    unit="CNY",
+    unit_published="billion yuan (breaking through)",
+    unit_mult_published=1e9,
+    period_kind="span",
+    measure="target",
+    status="target",
+    qualifier="at_least",
+    source_id="qingyuan-gov-2023-08-25-1",
 )
 
 
 def scale(year: str, value: float, **kw: object) -> dict[str, object]:
-    return {**QINGYUAN_TARGET, **obs(year, value, period_kind="year"), "measure": "level", "status": "reported",
-            "qualifier": "exact", "source_id": f"s{year}", "region_code": "441800", "industry_code": "X-AUTO-CHAIN",
-            "indicator": "industry_scale", "product": "", "unit": "CNY", **kw}
+    return {
+        **QINGYUAN_TARGET,
+        **obs(year, value, period_kind="year"),
+        "measure": "level",
+        "status": "reported",
+        "qualifier": "exact",
+        "source_id": f"s{year}",
+        "region_code": "441800",
+        "industry_code": "X-AUTO-CHAIN",
+        "indicator": "industry_scale",
+        "product": "",
+        "unit": "CNY",
+        **kw,
+    }
 
 
 def test_a_target_without_any_level_still_appears_with_a_reason():
@@ -48,15 +70,39 @@ def test_not_on_track_when_past_growth_is_slower_than_needed():
 
 
 def test_levels_after_the_target_and_other_series_are_ignored():
-    table = target_progress(frame(QINGYUAN_TARGET, scale("2026", 2e11), scale("2023", 9e10, scope="caam"), scale("2023", 9e10, industry_code="C36")))
+    table = target_progress(
+        frame(
+            QINGYUAN_TARGET,
+            scale("2026", 2e11),
+            scale("2023", 9e10, scope="caam"),
+            scale("2023", 9e10, industry_code="C36"),
+        )
+    )
     assert pd.isna(table.iloc[0].progress_pct)
 
 
 def test_a_partial_year_level_gives_progress_but_no_growth_rate():
-    target = obs("2023", 3.287e10, region_code="441800", industry_code="X-KEY-PROJECTS", indicator="investment", product="",
-                 unit="CNY", period_kind="year", measure="target", status="target")
-    done = obs("2023-01..2023-05", 1.542e10, region_code="441800", industry_code="X-KEY-PROJECTS", indicator="investment",
-               product="", unit="CNY")
+    target = obs(
+        "2023",
+        3.287e10,
+        region_code="441800",
+        industry_code="X-KEY-PROJECTS",
+        indicator="investment",
+        product="",
+        unit="CNY",
+        period_kind="year",
+        measure="target",
+        status="target",
+    )
+    done = obs(
+        "2023-01..2023-05",
+        1.542e10,
+        region_code="441800",
+        industry_code="X-KEY-PROJECTS",
+        indicator="investment",
+        product="",
+        unit="CNY",
+    )
     row = target_progress(frame(target, done)).iloc[0]
     assert row.progress_pct == pytest.approx(46.91, abs=0.01)
     assert pd.isna(row.required_cagr_pct) and pd.isna(row.on_track)
@@ -64,10 +110,22 @@ def test_a_partial_year_level_gives_progress_but_no_growth_rate():
 
 
 def test_a_target_whose_period_has_ended_is_met_or_not():
-    row = target_progress(frame({**QINGYUAN_TARGET, "period_start": pd.Timestamp("2023-01-01"), "period_end": pd.Timestamp("2023-12-31"), "period_kind": "year"}, scale("2023", 1.05e11))).iloc[0]
+    row = target_progress(
+        frame(
+            {
+                **QINGYUAN_TARGET,
+                "period_start": pd.Timestamp("2023-01-01"),
+                "period_end": pd.Timestamp("2023-12-31"),
+                "period_kind": "year",
+            },
+            scale("2023", 1.05e11),
+        )
+    ).iloc[0]
     assert row.years_remaining == 0 and bool(row.on_track) is True
 
 
 def test_estimates_and_suppressed_levels_are_not_progress():
-    table = target_progress(frame(QINGYUAN_TARGET, scale("2023", 9e10, status="estimated"), scale("2024", None, status="suppressed")))
+    table = target_progress(
+        frame(QINGYUAN_TARGET, scale("2023", 9e10, status="estimated"), scale("2024", None, status="suppressed"))
+    )
     assert pd.isna(table.iloc[0].level_value)
