@@ -10,7 +10,7 @@ reported ``comparable`` growth; for counts (vehicles, enterprises) price basis d
 view (``derive_all`` turns the derived one off).
 
 Rules: same series (region, industry, indicator, product, scope, unit), the same period a year
-earlier (same kind, same months: 1-7月 2023 vs 1-7月 2022), both usable levels
+earlier (same months: 1-7月 2023 vs 1-7月 2022; a 上半年 and a 1-6月 are the same dates), both usable levels
 (:func:`~etl.derive.common.usable_levels`), the earlier one positive.
 """
 
@@ -26,6 +26,7 @@ from etl.derive.common import (
     describe,
     empty_derived,
     latest_vintage,
+    one_per_period,
     usable_levels,
 )
 
@@ -39,7 +40,7 @@ def _earlier(row: pd.Series) -> dict[str, object]:
     """The year-earlier input of a merged pair, in the shape :func:`describe` reads."""
     return {
         "region_code": row["region_code"],
-        "period_kind": row["period_kind"],
+        "period_kind": row["period_kind_prev"],
         "period_start": row["period_start"] - pd.DateOffset(years=1),
         "period_end": row["period_end"] - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0),
         "value": row["value_prev"],
@@ -49,13 +50,14 @@ def _earlier(row: pd.Series) -> dict[str, object]:
 
 def yoy_growth(observations: pd.DataFrame) -> pd.DataFrame:
     """Derived ``yoy_pct`` rows: (level / level a year earlier − 1) × 100."""
-    levels = usable_levels(as_timestamps(observations))
+    levels = one_per_period(usable_levels(as_timestamps(observations)))
     levels = levels.loc[levels["period_kind"] != "span"]
     if levels.empty:
         return empty_derived()
     earlier = levels.copy()
     earlier["period_start"], earlier["period_end"] = year_later(earlier["period_start"], earlier["period_end"])
-    on = [*SERIES, "period_start", "period_end", "period_kind"]
+    # Dates, not kinds: a 上半年 (half) is compared with last year's 1-6月 (ytd).
+    on = [*SERIES, "period_start", "period_end"]
     pairs = levels.merge(earlier, on=on, suffixes=("", "_prev"))
     pairs = pairs.loc[pairs["value_prev"] > 0]
     if pairs.empty:

@@ -41,6 +41,13 @@ def test_january_february_is_compared_with_january_february_of_a_leap_year():
     assert back.iloc[0].period_end == pd.Timestamp("2024-02-29")
 
 
+def test_a_half_is_compared_with_the_same_months_published_as_year_to_date():
+    derived = yoy_growth(frame(obs("2022-01..2022-06", 100), obs("2023-01..2023-06", 110, period_kind="half")))
+    assert derived["value"].round(6).tolist() == [10.0]
+    assert derived.iloc[0].period_kind == "half"
+    assert "440000 ytd 2022-01..2022-06 = 100" in derived.iloc[0].label_published
+
+
 def test_periods_of_different_length_or_kind_are_not_compared():
     assert yoy_growth(frame(obs("2022-01..2022-06", 100), obs("2023-01..2023-07", 150))).empty
     assert (
