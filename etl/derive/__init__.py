@@ -25,7 +25,8 @@ import pandas as pd
 from etl.derive.common import COLUMNS, DATE_COLUMNS, DERIVED_SOURCE, as_timestamps, with_derived_source
 from etl.derive.growth import yoy_growth
 from etl.derive.monthly import monthly_from_cumulative
-from etl.derive.reconcile import RECONCILIATION_SCHEMA, reconcile, summarise
+from etl.derive.reconcile import RECONCILIATION_SCHEMA, summarise
+from etl.derive.reconcile import reconcile as reconcile_figures
 from etl.derive.shares import ranks_among_siblings, shares_of_parent
 from etl.derive.targets import TARGET_PROGRESS_SCHEMA, target_progress
 from etl.model import FIGURE_KEY, OBSERVATION_KEY
@@ -114,7 +115,7 @@ def derive_all(observations: pd.DataFrame, regions: pd.DataFrame) -> DeriveResul
     assert_unique_key(combined)
     return DeriveResult(
         observations=_like_input(combined, observations),
-        reconciliation=reconcile(published, regions),
+        reconciliation=reconcile_figures(published, regions),
         target_progress=target_progress(published),
         derived_counts={kind: len(frame) for kind, frame in parts.items()},
     )

@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from etl.derive.common import USABLE_STATUSES, as_timestamps, describe, one_per_period
-from etl.derive.growth import year_later
 from etl.derive.monthly import cumulative_points
 from etl.derive.shares import current_regions
 
@@ -105,6 +106,11 @@ RECONCILIATION_SCHEMA = pa.schema(
 LEVEL_DIMENSIONS = ("industry_code", "indicator", "product", "scope")
 
 
+Record = dict[str, object]
+#: How levels are looked up: region, figure dimensions, dates.
+LEVEL_KEY = ("region_code", *LEVEL_DIMENSIONS, "period_start", "period_end")
+
+
 def printed_decimals(printed: float) -> int:
     """Decimals of a number as it was printed (``17.8`` → 1, ``273.81`` → 2, ``410`` → 0)."""
     text = f"{abs(printed):.10f}".rstrip("0")
@@ -127,7 +133,7 @@ def published_interval(value: float, unit_mult: float, qualifier: str) -> tuple[
     return (low, high)
 
 
-def _interval(row: pd.Series, prefix: str = "") -> tuple[float, float]:
+def _interval(row: Mapping[str, Any], prefix: str = "") -> tuple[float, float]:
     return published_interval(row[f"{prefix}value"], row[f"{prefix}unit_mult_published"], row[f"{prefix}qualifier"])
 
 
@@ -152,11 +158,11 @@ def verdict(reported: tuple[float, float], implied: tuple[float, float]) -> str:
 
 def _row(
     check: str,
-    reported: pd.Series,
+    reported: Mapping[str, Any],
     implied_value: float,
     implied: tuple[float, float],
     verdict_: str,
-    inputs: list[dict[str, object] | pd.Series],
+    inputs: list[Mapping[str, Any]],
     note: str = "",
 ) -> dict[str, object]:
     rep = _interval(reported)
@@ -181,9 +187,10 @@ def _row(
     }
 
 
-def _reported(o: pd.DataFrame, measure: str) -> pd.DataFrame:
+def _reported(o: pd.DataFrame, measure: str) -> list[Record]:
     """Every published figure of ``measure`` with a value (first releases too)."""
-    return o.loc[(o["measure"] == measure) & o["value"].notna() & o["status"].isin(USABLE_STATUSES)]
+    mask = (o["measure"] == measure) & o["value"].notna() & o["status"].isin(USABLE_STATUSES)
+    return o.loc[mask].to_dict("records")
 
 
 def _levels(o: pd.DataFrame) -> pd.DataFrame:
@@ -197,18 +204,23 @@ def _levels(o: pd.DataFrame) -> pd.DataFrame:
     return one_per_period(o.loc[mask], by=("region_code", *LEVEL_DIMENSIONS, "unit"))
 
 
-def _find(levels: pd.DataFrame, **where: object) -> pd.DataFrame:
-    mask = pd.Series(True, index=levels.index)
-    for column, value in where.items():
-        mask &= levels[column] == value
-    return levels.loc[mask]
+def _index(frame: pd.DataFrame, key: tuple[str, ...] = LEVEL_KEY) -> dict[tuple[object, ...], list[Record]]:
+    """Records grouped by ``key``: one dictionary lookup per comparison instead of a scan."""
+    index: dict[tuple[object, ...], list[Record]] = {}
+    for record in frame.to_dict("records"):
+        index.setdefault(tuple(record[c] for c in key), []).append(record)
+    return index
 
 
-def _denominator_filter(share: pd.Series, parents: pd.Series) -> tuple[dict[str, object], str]:
+def _same_unit(candidates: list[Record], unit: object) -> Record | None:
+    return next((c for c in candidates if c["unit"] == unit), None)
+
+
+def _denominator_filter(share: Record, parents: dict[str, str]) -> tuple[dict[str, object], str]:
     """What the denominator of a reported share is, from its ``share_of``."""
     where: dict[str, object] = {c: share[c] for c in ("region_code", *LEVEL_DIMENSIONS)}
     if share["share_of"] == "":
-        where["region_code"] = parents.get(share["region_code"], "")
+        where["region_code"] = parents.get(str(share["region_code"]), "")
         return where, "level"
     measure = "level"
     for part in str(share["share_of"]).split("/"):
@@ -224,99 +236,68 @@ def _denominator_filter(share: pd.Series, parents: pd.Series) -> tuple[dict[str,
     return where, measure
 
 
-def check_shares(o: pd.DataFrame, regions: pd.DataFrame) -> list[dict[str, object]]:
-    levels = _levels(o)
-    targets = o.loc[o["is_default"].astype("bool") & (o["measure"] == "target") & o["value"].notna()]
-    parents = current_regions(regions).set_index("code")["parent_code"].fillna("")
+def _key(where: dict[str, object], start: object, end: object) -> tuple[object, ...]:
+    return (*(where[c] for c in ("region_code", *LEVEL_DIMENSIONS)), start, end)
+
+
+def check_shares(o: pd.DataFrame, regions: pd.DataFrame) -> list[Record]:
+    levels = _index(_levels(o))
+    targets = o.loc[o["is_default"].astype("bool") & (o["measure"] == "target") & o["value"].notna()].to_dict("records")
+    parents = current_regions(regions).set_index("code")["parent_code"].fillna("").astype("str").to_dict()
     rows = []
-    for _, share in _reported(o, "share_pct").iterrows():
-        dates = {"period_start": share["period_start"], "period_end": share["period_end"]}
-        numerator = _find(levels, **{c: share[c] for c in ("region_code", *LEVEL_DIMENSIONS)}, **dates)
+    for share in _reported(o, "share_pct"):
+        start, end = share["period_start"], share["period_end"]
+        numerators = levels.get(tuple(share[c] for c in LEVEL_KEY), [])
         where, measure = _denominator_filter(share, parents)
-        if numerator.empty or not where["region_code"]:
+        if not numerators or not where["region_code"]:
             continue
-        num = numerator.iloc[0]
+        num = numerators[0]
         if measure == "target":
-            pool = _find(targets, **where)
-            pool = pool.loc[(pool["period_start"] <= share["period_end"]) & (pool["period_end"] >= share["period_end"])]
+            pool = [
+                t
+                for t in targets
+                if all(t[c] == v for c, v in where.items()) and t["period_start"] <= end <= t["period_end"]
+            ]
+            den = _same_unit(pool, num["unit"])
         else:
-            pool = _find(levels, **where, **dates)
-        pool = pool.loc[pool["unit"] == num["unit"]]
-        note = ""
-        if pool.empty and share["share_of"] == "" and share["scope"] == "":
-            other = _find(levels, **{**where, "scope": "caam"}, **dates)
-            other = other.loc[other["unit"] == num["unit"]]
-            if other.empty:
-                continue
-            den = other.iloc[0]
-            implied = ratio_interval(_interval(num), _interval(den))
-            rows.append(
-                _row(
-                    "share",
-                    share,
-                    num["value"] / den["value"] * 100.0,
-                    implied,
-                    "not_comparable",
-                    [num, den],
-                    "the only denominator is another reporting system's (scope caam)",
-                )
-            )
-            continue
-        if pool.empty:
-            continue
-        den = pool.iloc[0]
-        if den["value"] <= 0:
+            den = _same_unit(levels.get(_key(where, start, end), []), num["unit"])
+        verdict_, note = None, ""
+        if den is None and share["share_of"] == "" and share["scope"] == "":
+            den = _same_unit(levels.get(_key({**where, "scope": "caam"}, start, end), []), num["unit"])
+            verdict_, note = "not_comparable", "the only denominator is another reporting system's (scope caam)"
+        if den is None or float(den["value"]) <= 0:
             continue
         implied = ratio_interval(_interval(num), _interval(den))
-        rows.append(
-            _row(
-                "share",
-                share,
-                num["value"] / den["value"] * 100.0,
-                implied,
-                verdict(_interval(share), implied),
-                [num, den],
-                note,
-            )
-        )
+        verdict_ = verdict_ or verdict(_interval(share), implied)
+        point = float(num["value"]) / float(den["value"]) * 100.0
+        rows.append(_row("share", share, point, implied, verdict_, [num, den], note))
     return rows
 
 
-def check_growth(o: pd.DataFrame) -> list[dict[str, object]]:
-    levels = _levels(o)
-    later = levels.copy()
-    later["period_start"], later["period_end"] = year_later(later["period_start"], later["period_end"])
-    key = ["region_code", *LEVEL_DIMENSIONS, "period_start", "period_end"]
+def check_growth(o: pd.DataFrame) -> list[Record]:
+    levels = _index(_levels(o))
     rows = []
-    for _, growth in _reported(o, "yoy_pct").iterrows():
-        current = _find(levels, **{c: growth[c] for c in key})
-        before = _find(later, **{c: growth[c] for c in key})
-        if current.empty or before.empty:
+    for growth in _reported(o, "yoy_pct"):
+        start, end = growth["period_start"], growth["period_end"]
+        before = (start - pd.DateOffset(years=1), end - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0))
+        dims = tuple(growth[c] for c in ("region_code", *LEVEL_DIMENSIONS))
+        current = levels.get((*dims, start, end), [])
+        if not current:
             continue
-        cur = current.iloc[0]
-        prev = levels.loc[before.index[0]]
-        if prev["unit"] != cur["unit"] or prev["value"] <= 0:
+        cur = current[0]
+        prev = _same_unit(levels.get((*dims, *before), []), cur["unit"])
+        if prev is None or float(prev["value"]) <= 0:
             continue
-        c_int, p_int = _interval(cur), _interval(prev)
-        ratio = ratio_interval(c_int, p_int)
+        ratio = ratio_interval(_interval(cur), _interval(prev))
         implied = (ratio[0] - 100.0, ratio[1] - 100.0)
-        point = (cur["value"] / prev["value"] - 1.0) * 100.0
+        point = (float(cur["value"]) / float(prev["value"]) - 1.0) * 100.0
         money = cur["unit"] in ("CNY", "USD", "EUR")
         real = growth["price_basis"] == "comparable" or (
             growth["price_basis"] == "" and growth["indicator"] in REAL_GROWTH_INDICATORS
         )
         if money and real:
-            rows.append(
-                _row(
-                    "growth",
-                    growth,
-                    point,
-                    implied,
-                    "not_comparable",
-                    [cur, prev],
-                    "growth at comparable prices vs a ratio of current-price levels",
-                )
-            )
+            note = "growth at comparable prices vs a ratio of current-price levels"
+            rows.append(_row("growth", growth, point, implied, "not_comparable", [cur, prev], note))
             continue
         found = verdict(_interval(growth), implied)
         note = ""
@@ -327,39 +308,40 @@ def check_growth(o: pd.DataFrame) -> list[dict[str, object]]:
     return rows
 
 
-def check_totals(o: pd.DataFrame, regions: pd.DataFrame) -> list[dict[str, object]]:
+def check_totals(o: pd.DataFrame, regions: pd.DataFrame) -> list[Record]:
     levels = _levels(o)
     current = current_regions(regions)
-    children_of = (
-        current.loc[current["parent_code"].fillna("") != ""].groupby("parent_code")["code"].apply(set).to_dict()
-    )
-    group = [*LEVEL_DIMENSIONS, "unit", "period_start", "period_end"]
+    with_parent = current.loc[current["parent_code"].fillna("") != ""]
+    children_of = with_parent.groupby("parent_code")["code"].apply(set).to_dict()
+    group = (*LEVEL_DIMENSIONS, "unit", "period_start", "period_end")
+    by_figure = _index(levels, group)
     rows = []
-    for _, total in levels.loc[levels["region_code"].isin(list(children_of))].iterrows():
-        children = set(children_of[total["region_code"]])
-        parts = _find(levels, **{c: total[c] for c in group})
-        parts = parts.loc[parts["region_code"].isin(children)]
-        if set(parts["region_code"]) != children:
+    for total in levels.loc[levels["region_code"].isin(list(children_of))].to_dict("records"):
+        children = children_of[total["region_code"]]
+        parts = {
+            p["region_code"]: p
+            for p in by_figure.get(tuple(total[c] for c in group), [])
+            if p["region_code"] in children
+        }
+        if set(parts) != children:
             continue
-        intervals = [_interval(p) for _, p in parts.iterrows()]
+        inputs = [parts[code] for code in sorted(parts)]
+        intervals = [_interval(p) for p in inputs]
         implied = (sum(i[0] for i in intervals), sum(i[1] for i in intervals))
-        inputs = [p for _, p in parts.sort_values("region_code").iterrows()]
-        rows.append(
-            _row("total", total, float(parts["value"].sum()), implied, verdict(_interval(total), implied), inputs)
-        )
+        point = float(sum(float(p["value"]) for p in inputs))
+        rows.append(_row("total", total, point, implied, verdict(_interval(total), implied), inputs))
     return rows
 
 
-def check_monthly(o: pd.DataFrame) -> list[dict[str, object]]:
+def check_monthly(o: pd.DataFrame) -> list[Record]:
     points = cumulative_points(o)
     by_key = {
         (*(p[c] for c in ("region_code", *LEVEL_DIMENSIONS, "unit")), p["year"], p["end_month"]): p
-        for _, p in points.iterrows()
+        for p in points.to_dict("records")
     }
-    months = _reported(o, "level")
-    months = months.loc[(months["period_kind"] == "month") & (months["period_start"].dt.month > 1)]
+    months = [m for m in _reported(o, "level") if m["period_kind"] == "month" and m["period_start"].month > 1]
     rows = []
-    for _, month in months.iterrows():
+    for month in months:
         key = tuple(month[c] for c in ("region_code", *LEVEL_DIMENSIONS, "unit"))
         year, m = month["period_end"].year, month["period_end"].month
         later, earlier = by_key.get((*key, year, m)), by_key.get((*key, year, m - 1))
