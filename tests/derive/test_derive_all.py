@@ -151,3 +151,32 @@ def test_messages_count_derived_rows_by_kind(result):
     assert lines[0] == "Derived 5 observation(s): 1 monthly, 1 growth, 1 share, 2 rank."
     assert lines[1] == "Targets: 0, 0 with a level to measure progress against."
     assert lines[2].startswith("Reconciliation: 1 check(s).")
+
+
+def test_a_reported_growth_is_kept_as_published_beside_the_computed_one():
+    money = {
+        "indicator": "value_added",
+        "product": "",
+        "unit": "CNY",
+        "unit_published": "亿元",
+        "unit_mult_published": 1e8,
+    }
+    reported = obs(
+        "2023-01..2023-07",
+        2.6,
+        measure="yoy_pct",
+        unit="percent",
+        indicator="value_added",
+        product="",
+        price_basis="comparable",
+        source_id="gd-stats",
+    )
+    result = derive_all(
+        frame(reported, obs("2022-01..2022-07", 2.2e12, **money), obs("2023-01..2023-07", 2.26e12, **money)), REGIONS
+    )
+    growth = result.observations.loc[result.observations["measure"] == "yoy_pct"]
+    assert sorted(zip(growth["status"], growth["price_basis"], growth["value"].round(4), growth["is_default"])) == [
+        ("derived", "current", 2.7273, True),
+        ("reported", "comparable", 2.6, True),
+    ]
+    assert result.reconciliation["verdict"].tolist() == ["not_comparable"]
