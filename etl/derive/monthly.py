@@ -52,11 +52,13 @@ def monthly_from_cumulative(observations: pd.DataFrame) -> pd.DataFrame:
     points = cumulative_points(observations)
     if points.empty:
         return empty_derived()
-    points = points.sort_values([*SERIES, "year", "end_month"], kind="stable")
-    previous = points.groupby([*SERIES, "year"], sort=False, dropna=False).shift(1)
+    group = [*SERIES, "year"]
+    points = points.sort_values([*group, "end_month"], kind="stable").reset_index(drop=True)
+    previous = points.shift(1)
+    same_series = pd.concat([points[c].eq(previous[c]) for c in group], axis=1).all(axis=1)
     previous.columns = [f"prev_{c}" for c in previous.columns]
     pairs = pd.concat([points, previous], axis=1)
-    pairs = pairs.loc[pairs["end_month"] - pairs["prev_end_month"] == 1]
+    pairs = pairs.loc[same_series & (pairs["end_month"] - pairs["prev_end_month"] == 1)]
     if pairs.empty:
         return empty_derived()
     month_start = pairs["period_end"].dt.to_period("M").dt.start_time
