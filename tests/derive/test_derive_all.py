@@ -175,7 +175,9 @@ def test_a_reported_growth_is_kept_as_published_beside_the_computed_one():
         frame(reported, obs("2022-01..2022-07", 2.2e12, **money), obs("2023-01..2023-07", 2.26e12, **money)), REGIONS
     )
     growth = result.observations.loc[result.observations["measure"] == "yoy_pct"]
-    assert sorted(zip(growth["status"], growth["price_basis"], growth["value"].round(4), growth["is_default"])) == [
+    assert sorted(
+        zip(growth["status"], growth["price_basis"], growth["value"].round(4), growth["is_default"], strict=True)
+    ) == [
         ("derived", "current", 2.7273, True),
         ("reported", "comparable", 2.6, True),
     ]
