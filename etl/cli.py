@@ -1,4 +1,8 @@
-"""Command line: ``python -m etl run [--raw DIR] [--warehouse DIR] [--reference DIR]``."""
+"""Command line.
+
+``python -m etl run [--raw DIR] [--warehouse DIR] [--reference DIR]`` builds and publishes;
+``python -m etl extract RELEASE [--out CANDIDATES.csv]`` lists candidate figures for review.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from etl.extract import add_arguments as add_extract_arguments
+from etl.extract import run_extract
 from etl.pipeline import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE, run
 from etl.problems import InputError
 
@@ -38,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="warehouse directory (default data/warehouse)")
     run_parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE, help="reference tables (default data/reference)")
     run_parser.set_defaults(handler=_run)
+    extract_parser = commands.add_parser("extract", help="candidate figures from a press release, for review (never published)")
+    add_extract_arguments(extract_parser)
+    extract_parser.set_defaults(handler=run_extract)
     return parser
 
 
