@@ -37,8 +37,23 @@ from etl.encoding import read_text
 from etl.reference import Reference, fold, load_reference
 
 CANDIDATE_COLUMNS: tuple[str, ...] = (
-    "region", "industry", "indicator", "product", "period", "period_kind", "measure", "value",
-    "unit", "qualifier", "status", "price_basis", "scope", "share_of", "source_id", "note", "excerpt",
+    "region",
+    "industry",
+    "indicator",
+    "product",
+    "period",
+    "period_kind",
+    "measure",
+    "value",
+    "unit",
+    "qualifier",
+    "status",
+    "price_basis",
+    "scope",
+    "share_of",
+    "source_id",
+    "note",
+    "excerpt",
 )
 
 _NUMBER = r"(?P<value>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -51,12 +66,32 @@ _EN_UNIT = re.compile(
 )
 _ZH_UNIT = re.compile(_NUMBER + r"\s*(?P<unit>万亿元|亿元|万元|元|万辆|辆|万台|台|家|个|%|％)")
 
-_MONTHS_EN = {m: i for i, m in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"), start=1)}
-_EN_SPAN = re.compile(r"(?:from\s+)?(?P<a>January|February|March|April|May|June|July|August|September|October|November|December)"
-                      r"\s*(?:to|through|-|–)\s*(?P<b>January|February|March|April|May|June|July|August|September|October|November|December)"
-                      r"(?:\s+(?:of\s+)?(?P<year>\d{4}|this year|last year))?", re.I)
+_MONTHS_EN = {
+    m: i
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
+_EN_SPAN = re.compile(
+    r"(?:from\s+)?(?P<a>January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s*(?:to|through|-|–)\s*(?P<b>January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"(?:\s+(?:of\s+)?(?P<year>\d{4}|this year|last year))?",
+    re.I,
+)
 _ZH_SPAN = re.compile(r"(?:(?P<year>\d{4})年)?(?P<a>\d{1,2})\s*[-—~至]\s*(?P<b>\d{1,2})月")
 _ZH_HALF = re.compile(r"(?:(?P<year>\d{4})年)?上半年")
 _EN_HALF = re.compile(r"first half(?: of (?P<year>\d{4}|this year|last year))?", re.I)
@@ -76,13 +111,19 @@ _INDICATORS: tuple[tuple[re.Pattern[str], str, str], ...] = (
 _SHARE = re.compile(r"of the (?:country|nation|national)(?:'s|’s)? total|share|占全国|比重|占比", re.I)
 _GROWTH = re.compile(r"grew|growth|increase|up by|year on year|year-on-year|增长|同比", re.I)
 _TARGET = re.compile(r"target|aim|goal|by the end of|目标|力争|到\d{4}年", re.I)
-_AT_LEAST = re.compile(r"(?:breaking through|break through|exceed\w*|over|more than|above|超过|突破|逾)\W*(?:the\s+)?$", re.I)
+_AT_LEAST = re.compile(
+    r"(?:breaking through|break through|exceed\w*|over|more than|above|超过|突破|逾)\W*(?:the\s+)?$", re.I
+)
 _ABOUT = re.compile(r"(?:about|around|nearly|approximately|约|近)\s*$", re.I)
 _THE_PROVINCE = re.compile(r"\bthe province(?:'s|’s)?|该省|全省")
 _THE_CITY = re.compile(r"\bthe city(?:'s|’s)?|该市|全市")
 
-_EN_UNIT_INDICATOR = {"vehicles": ("production", "automobiles"), "cars": ("production", "automobiles"),
-                      "enterprises": ("enterprises", ""), "projects": ("projects", "")}
+_EN_UNIT_INDICATOR = {
+    "vehicles": ("production", "automobiles"),
+    "cars": ("production", "automobiles"),
+    "enterprises": ("enterprises", ""),
+    "projects": ("projects", ""),
+}
 
 
 @dataclass
@@ -162,10 +203,14 @@ class Names:
     """Region and industry names from the reference tables, found in text."""
 
     def __init__(self, reference: Reference):
-        self.region_level: dict[str, str] = dict(zip(reference.regions["code"], reference.regions["level"], strict=True))
+        self.region_level: dict[str, str] = dict(
+            zip(reference.regions["code"], reference.regions["level"], strict=True)
+        )
         chinese = reference.regions[~reference.regions["code"].str.startswith(("NUTS-", "US"))]
         self.regions = self._patterns(chinese)
-        self.industries = self._patterns(reference.industries[reference.industries["classification"].isin(["GB/T 4754", "grouping"])])
+        self.industries = self._patterns(
+            reference.industries[reference.industries["classification"].isin(["GB/T 4754", "grouping"])]
+        )
 
     @staticmethod
     def _patterns(frame) -> list[tuple[re.Pattern[str], str]]:
@@ -176,7 +221,10 @@ class Names:
                 if len(name) >= 2 and not re.fullmatch(r"[A-Za-z]{1,3}", name):
                     names.setdefault(name, row.code)
         ordered = sorted(names, key=len, reverse=True)
-        return [(re.compile(re.escape(n) if re.search(r"[\u4e00-\u9fff]", n) else rf"\b{re.escape(n)}\b", re.I), names[n]) for n in ordered]
+        return [
+            (re.compile(re.escape(n) if re.search(r"[\u4e00-\u9fff]", n) else rf"\b{re.escape(n)}\b", re.I), names[n])
+            for n in ordered
+        ]
 
     @staticmethod
     def find(patterns: list[tuple[re.Pattern[str], str]], text: str) -> list[tuple[int, int, str]]:
@@ -247,8 +295,9 @@ def _industry(mentions: list[tuple[int, int, str]], position: int) -> str:
 _PREPOSITION = re.compile(r"\b(?:into|to|with|from|of|in|and|near|beside)\s+$", re.I)
 
 
-def _region(sentence: str, position: int, regions: list[tuple[int, int, str]],
-            province: str, city: str, paragraph_region: str) -> str:
+def _region(
+    sentence: str, position: int, regions: list[tuple[int, int, str]], province: str, city: str, paragraph_region: str
+) -> str:
     """Whose figure it is: ``the province`` → the province named last; else the region the
     sentence names as its subject; else the region the paragraph is about.
 
@@ -268,8 +317,8 @@ def _region(sentence: str, position: int, regions: list[tuple[int, int, str]],
 def _candidate(sentence: str, match: re.Match[str], previous: Candidate | None) -> Candidate:
     """Value, unit, indicator, measure and qualifier of one number with a unit."""
     value, unit = match["value"], match["unit"]
-    before = sentence[max(0, match.start() - 80): match.start()]
-    after = sentence[match.end(): match.end() + 60]
+    before = sentence[max(0, match.start() - 80) : match.start()]
+    after = sentence[match.end() : match.end() + 60]
     candidate = Candidate(value=value, unit=unit)
     noun = unit.split()[-1].lower() if unit.split() else ""
     percent = unit in ("%", "％") or noun == "percent"
@@ -318,7 +367,10 @@ def _source_id(path: Path) -> str:
 
 def extract_main(argv: list[str] | None = None) -> int:
     """``python -m etl extract FILE [--out CANDIDATES.csv] [--reference DIR]``."""
-    parser = argparse.ArgumentParser(prog="python -m etl extract", description="Candidate figures from a press release (for review; never published).")
+    parser = argparse.ArgumentParser(
+        prog="python -m etl extract",
+        description="Candidate figures from a press release (for review; never published).",
+    )
     add_arguments(parser)
     return run_extract(parser.parse_args(argv))
 
@@ -326,7 +378,9 @@ def extract_main(argv: list[str] | None = None) -> int:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="press release, plain text or HTML (UTF-8 or GBK)")
     parser.add_argument("--out", type=Path, default=None, help="write candidates here (default: standard output)")
-    parser.add_argument("--reference", type=Path, default=Path("data/reference"), help="reference tables (default data/reference)")
+    parser.add_argument(
+        "--reference", type=Path, default=Path("data/reference"), help="reference tables (default data/reference)"
+    )
     parser.add_argument("--date", default="", help="release date YYYY-MM-DD when the text does not say it")
 
 
@@ -342,7 +396,10 @@ def run_extract(args: argparse.Namespace) -> int:
     else:
         with args.out.open("w", encoding="utf-8-sig", newline="") as out:
             write_candidates(candidates, out)
-    print(f"{len(candidates)} candidate figure(s) from {args.file}; review them before moving any into a *.figures.csv.", file=sys.stderr)
+    print(
+        f"{len(candidates)} candidate figure(s) from {args.file}; review them before moving any into a *.figures.csv.",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -102,8 +102,12 @@ def read(path: Path, raw_root: Path) -> ReadResult:
     rows = list(csv.reader(io.StringIO(text, newline=""), skipinitialspace=True))
     header = [h.strip() for h in rows[0]]
     if tuple(header[: len(COLUMNS)]) != COLUMNS:
-        return ReadResult(empty_figures(), empty_sources(), [*problems, Problem(rel, 1, None, f"expected the columns {', '.join(COLUMNS)}")])
-    years = header[len(COLUMNS):]
+        return ReadResult(
+            empty_figures(),
+            empty_sources(),
+            [*problems, Problem(rel, 1, None, f"expected the columns {', '.join(COLUMNS)}")],
+        )
+    years = header[len(COLUMNS) :]
     for year in years:
         if not _YEAR.match(year):
             problems.append(Problem(rel, 1, year or "(empty)", f"cannot parse year header {year!r}"))
@@ -117,7 +121,16 @@ def read(path: Path, raw_root: Path) -> ReadResult:
             footer.append(" ".join(cells).strip())  # footer lines are one quoted cell each
             continue
         if len(cells) != len(header):
-            problems.append(Problem(rel, number, None, f"truncated row: {len(cells)} cells, the header has {len(header)}" if len(cells) < len(header) else f"{len(cells)} cells, more than the header's {len(header)}"))
+            problems.append(
+                Problem(
+                    rel,
+                    number,
+                    None,
+                    f"truncated row: {len(cells)} cells, the header has {len(header)}"
+                    if len(cells) < len(header)
+                    else f"{len(cells)} cells, more than the header's {len(header)}",
+                )
+            )
             continue
         row = dict(zip(header, (c.strip() for c in cells), strict=True))
         region = region_code(cells[0])
@@ -134,31 +147,35 @@ def read(path: Path, raw_root: Path) -> ReadResult:
                 problems.append(Problem(rel, number, year, f"not a number or a BEA code: {row[year]!r}"))
                 continue
             value, status, qualifier, flags = figure
-            figures.append({
-                "region": region,
-                "industry": sidecar.get("industry", industry),
-                "indicator": sidecar.get("indicator", row["TableName"]),
-                "product": sidecar.get("product"),
-                "period": year,
-                "period_kind": "year",
-                "measure": sidecar.get("measure"),
-                "value": value,
-                "unit": sidecar.get("unit", row["Unit"]),
-                "qualifier": qualifier,
-                "status": status or sidecar.get("status"),
-                "price_basis": sidecar.get("price_basis"),
-                "scope": sidecar.get("scope"),
-                "flags": flags,
-                "label_published": f"{row['TableName']} line {row['LineCode']}: {row['Description'].strip()}",
-                "_file": rel,
-                "_row": number,
-                "_column": year,
-            })
+            figures.append(
+                {
+                    "region": region,
+                    "industry": sidecar.get("industry", industry),
+                    "indicator": sidecar.get("indicator", row["TableName"]),
+                    "product": sidecar.get("product"),
+                    "period": year,
+                    "period_kind": "year",
+                    "measure": sidecar.get("measure"),
+                    "value": value,
+                    "unit": sidecar.get("unit", row["Unit"]),
+                    "qualifier": qualifier,
+                    "status": status or sidecar.get("status"),
+                    "price_basis": sidecar.get("price_basis"),
+                    "scope": sidecar.get("scope"),
+                    "flags": flags,
+                    "label_published": f"{row['TableName']} line {row['LineCode']}: {row['Description'].strip()}",
+                    "_file": rel,
+                    "_row": number,
+                    "_column": year,
+                }
+            )
     name = "-".join(sorted(tables)) or Path(rel).stem
     source = source_record(
         {
             "source_id": f"bea-{name}".lower(),
-            "title": next((line for line in footer if line.startswith(tuple(tables))), f"BEA {name}") if tables else f"BEA {name}",
+            "title": next((line for line in footer if line.startswith(tuple(tables))), f"BEA {name}")
+            if tables
+            else f"BEA {name}",
             "publisher": PUBLISHER,
             "url": URL,
             "published_date": _footer_date(footer),

@@ -32,7 +32,9 @@ FLAG_STATUS: tuple[tuple[str, str], ...] = (("c", "suppressed"), ("p", "provisio
 #: Dimensions that become their own figure fields rather than part of the indicator.
 _OWN_FIELDS = ("freq", "unit", "geo", "nace_r2")
 
-_CELL = re.compile(r"^\s*(?P<value>:|[-+]?\d[\d.]*(?:[eE][-+]?\d+)?)?\s*(?P<flags>[a-z]*)\s*$")
+#: Eurostat's flag letters (b break, c confidential, d definition differs, e estimated, f forecast,
+#: n not significant, p provisional, r revised, s Eurostat estimate, u low reliability, z not applicable).
+_CELL = re.compile(r"^\s*(?P<value>:|[-+]?\d[\d.]*(?:[eE][-+]?\d+)?)\s*(?P<flags>[bcdefnprsuz]*)\s*$")
 _PERIODS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(\d{4})$"), "{0}"),
     (re.compile(r"^(\d{4})-?Q([1-4])$"), "{0}Q{1}"),
@@ -44,7 +46,10 @@ _PERIODS: tuple[tuple[re.Pattern[str], str], ...] = (
 def can_read(path: Path, head: bytes) -> bool:
     """The header's first cell ends in ``\\TIME_PERIOD`` (or the older ``\\time``)."""
     first = head.split(b"\n", 1)[0].split(b"\t", 1)[0].decode("utf-8", errors="ignore").lstrip("\ufeff")
-    return "\t" in head.split(b"\n", 1)[0].decode("utf-8", errors="ignore") and re.search(r"\\(TIME_PERIOD|time)\s*$", first, re.I) is not None
+    return (
+        "\t" in head.split(b"\n", 1)[0].decode("utf-8", errors="ignore")
+        and re.search(r"\\(TIME_PERIOD|time)\s*$", first, re.I) is not None
+    )
 
 
 def period_text(label: str) -> str | None:
@@ -57,11 +62,13 @@ def period_text(label: str) -> str | None:
 
 def parse_cell(text: str) -> tuple[str, str, str] | None:
     """``3.16 p`` → (value, status, flags); ``:`` → ("", not_available, ""); None if malformed."""
+    if not text.strip():
+        return "", "not_available", ""
     match = _CELL.match(text)
-    if match is None or (match["value"] is None and not match["flags"]):
-        return None if text.strip() else ("", "not_available", "")
-    value, flags = match["value"] or "", match["flags"]
-    if value in ("", ":"):
+    if match is None:
+        return None
+    value, flags = match["value"], match["flags"]
+    if value == ":":
         status = "suppressed" if "c" in flags else "not_available"
         return "", status, flags
     status = next((s for letter, s in FLAG_STATUS if letter in flags), "")
@@ -89,7 +96,14 @@ def read(path: Path, raw_root: Path) -> ReadResult:
     for label in header[1:]:
         period = period_text(label)
         if period is None:
-            problems.append(Problem(rel, 1, label.strip() or f"column {len(periods) + 2}", f"cannot parse period header {label.strip()!r}"))
+            problems.append(
+                Problem(
+                    rel,
+                    1,
+                    label.strip() or f"column {len(periods) + 2}",
+                    f"cannot parse period header {label.strip()!r}",
+                )
+            )
         periods.append(period)
     for needed in ("geo", "unit"):
         if needed not in dims:
@@ -103,11 +117,24 @@ def read(path: Path, raw_root: Path) -> ReadResult:
             continue
         cells = line.split("\t")
         if len(cells) != len(header):
-            problems.append(Problem(rel, number, None, f"truncated row: {len(cells)} cells, the header has {len(header)}" if len(cells) < len(header) else f"{len(cells)} cells, more than the header's {len(header)}"))
+            problems.append(
+                Problem(
+                    rel,
+                    number,
+                    None,
+                    f"truncated row: {len(cells)} cells, the header has {len(header)}"
+                    if len(cells) < len(header)
+                    else f"{len(cells)} cells, more than the header's {len(header)}",
+                )
+            )
             continue
         keys = cells[0].strip().split(",")
         if len(keys) != len(dims):
-            problems.append(Problem(rel, number, header[0], f"{len(keys)} codes in {cells[0].strip()!r}, the header names {len(dims)}"))
+            problems.append(
+                Problem(
+                    rel, number, header[0], f"{len(keys)} codes in {cells[0].strip()!r}, the header names {len(dims)}"
+                )
+            )
             continue
         key = dict(zip(dims, keys, strict=True))
         for label, period, cell in zip(header[1:], periods, cells[1:], strict=True):
@@ -134,8 +161,16 @@ def read(path: Path, raw_root: Path) -> ReadResult:
     return ReadResult(figures_frame(figures), sources, problems)
 
 
-def _figure(key: dict[str, str], dataset: str, period: str, cell: tuple[str, str, str],
-            sidecar: Sidecar, rel: str, line: int, column: str) -> dict[str, object]:
+def _figure(
+    key: dict[str, str],
+    dataset: str,
+    period: str,
+    cell: tuple[str, str, str],
+    sidecar: Sidecar,
+    rel: str,
+    line: int,
+    column: str,
+) -> dict[str, object]:
     value, status, flags = cell
     rest = [key[d] for d in key if d not in _OWN_FIELDS]
     indicator = dataset + (":" + ",".join(rest) if rest else "")

@@ -71,7 +71,7 @@ def can_read(path: Path, head: bytes) -> bool:
     if path.suffix.lower() not in (".csv", ".txt", ""):
         return False
     for encoding in ("utf-8-sig", "gb18030"):
-        text = head.decode(encoding, errors="ignore").lstrip("\ufeff \t\r\n\"")
+        text = head.decode(encoding, errors="ignore").lstrip('\ufeff \t\r\n"')
         if text.startswith(("数据库：", "数据库:")):
             return True
     return False
@@ -264,7 +264,9 @@ def read(path: Path, raw_root: Path) -> ReadResult:
     return ReadResult(figures_frame(figures), sources, problems)
 
 
-def _figures(export: Export, sidecar: Sidecar, rel: str, path: Path) -> tuple[list[dict[str, object]], list[Problem], str]:
+def _figures(
+    export: Export, sidecar: Sidecar, rel: str, path: Path
+) -> tuple[list[dict[str, object]], list[Problem], str]:
     """Turn the table into figures; also return what the source title should name."""
     problems: list[Problem] = []
     corner, labels = export.header[0], export.header[1:]
@@ -273,8 +275,18 @@ def _figures(export: Export, sidecar: Sidecar, rel: str, path: Path) -> tuple[li
     elif corner in _INDICATOR_CORNERS:
         rows_are = "indicator"
     else:
-        return [], [Problem(rel, export.header_line, corner or "1",
-                            f"unrecognised header {corner!r} (expected 地区 or 指标 in the first column)")], ""
+        return (
+            [],
+            [
+                Problem(
+                    rel,
+                    export.header_line,
+                    corner or "1",
+                    f"unrecognised header {corner!r} (expected 地区 or 指标 in the first column)",
+                )
+            ],
+            "",
+        )
     parsed = [parse_period_label(label) for label in labels]
     looks_like_periods = sum(bool(_LOOKS_LIKE_PERIOD.match(label)) for label in labels)
     columns_are = "period" if rows_are == "indicator" or looks_like_periods * 2 >= len(labels) else "indicator"
@@ -316,7 +328,14 @@ def _figures(export: Export, sidecar: Sidecar, rel: str, path: Path) -> tuple[li
         else:
             indicator = parse_indicator_label(label)
             if not (indicator.unit or sidecar.get("unit")):
-                problems.append(Problem(rel, export.header_line, label, f"missing 'unit': the header {label!r} has no unit in brackets and no sidecar gives one"))
+                problems.append(
+                    Problem(
+                        rel,
+                        export.header_line,
+                        label,
+                        f"missing 'unit': the header {label!r} has no unit in brackets and no sidecar gives one",
+                    )
+                )
                 column_indicators.append(None)
             else:
                 column_indicators.append(indicator)
@@ -349,15 +368,25 @@ def _figures(export: Export, sidecar: Sidecar, rel: str, path: Path) -> tuple[li
                 continue  # its header was already reported
             figures.append(_figure(indicator, period, row_region, value, sidecar, rel, line, labels[index]))
     title_part = (
-        fixed_indicator.label if fixed_indicator is not None
-        else region if rows_are == "indicator"
+        fixed_indicator.label
+        if fixed_indicator is not None
+        else region
+        if rows_are == "indicator"
         else export.meta.get("时间", "")
     )
     return figures, problems, title_part
 
 
-def _figure(indicator: IndicatorLabel, period: PeriodLabel, region: str, value: str,
-            sidecar: Sidecar, rel: str, line: int, column: str) -> dict[str, object]:
+def _figure(
+    indicator: IndicatorLabel,
+    period: PeriodLabel,
+    region: str,
+    value: str,
+    sidecar: Sidecar,
+    rel: str,
+    line: int,
+    column: str,
+) -> dict[str, object]:
     """One figure as published; the sidecar's values win over the reader's guesses."""
     period_text, kind = period.text(indicator.cumulative)
     return {

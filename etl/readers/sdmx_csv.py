@@ -25,9 +25,27 @@ from etl.readers.sidecar import load_sidecar, source_record
 from etl.readers.textfile import decode_file, relative_name
 
 #: Columns that are not dimensions of the indicator.
-_NOT_DIMENSIONS = {"dataflow", "structure", "structure_id", "action", "time_period", "obs_value",
-                   "obs_flag", "obs_status", "conf_status", "unit_mult", "freq", "unit", "geo",
-                   "nace_r2", "decimals", "obs_comment"}
+_NOT_DIMENSIONS = {
+    "dataflow",
+    "structure",
+    "structure_id",
+    "action",
+    "time_period",
+    "obs_value",
+    "obs_flag",
+    "obs_status",
+    "conf_status",
+    "unit_mult",
+    "freq",
+    "unit",
+    "geo",
+    "nace_r2",
+    "decimals",
+    "obs_comment",
+    "last update",
+    "last_update",
+    "comment_obs",
+}
 
 
 def can_read(path: Path, head: bytes) -> bool:
@@ -70,7 +88,16 @@ def read(path: Path, raw_root: Path) -> ReadResult:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            problems.append(Problem(rel, number, None, f"truncated row: {len(cells)} cells, the header has {len(header)}" if len(cells) < len(header) else f"{len(cells)} cells, more than the header's {len(header)}"))
+            problems.append(
+                Problem(
+                    rel,
+                    number,
+                    None,
+                    f"truncated row: {len(cells)} cells, the header has {len(header)}"
+                    if len(cells) < len(header)
+                    else f"{len(cells)} cells, more than the header's {len(header)}",
+                )
+            )
             continue
         row = {name: cell.strip() for name, cell in zip(lower, cells, strict=True)}
         period = period_text(row.get("time_period", ""))
@@ -92,25 +119,29 @@ def read(path: Path, raw_root: Path) -> ReadResult:
         datasets.add(dataset)
         rest = [row[name] for name in lower if name not in _NOT_DIMENSIONS and row[name]]
         nace = row.get("nace_r2", "")
-        figures.append({
-            "region": "NUTS-" + row.get("geo", ""),
-            "industry": sidecar.get("industry", "NACE-" + nace if nace else ""),
-            "indicator": sidecar.get("indicator", dataset + (":" + ",".join(rest) if rest else "")),
-            "product": sidecar.get("product"),
-            "period": period,
-            "period_kind": sidecar.get("period_kind"),
-            "measure": sidecar.get("measure"),
-            "value": value,
-            "unit": sidecar.get("unit", row.get("unit", "")),
-            "status": status or sidecar.get("status"),
-            "price_basis": sidecar.get("price_basis"),
-            "scope": sidecar.get("scope"),
-            "flags": flags,
-            "label_published": ",".join(c.strip() for c in cells[: lower.index("time_period")]) if "time_period" in lower else "",
-            "_file": rel,
-            "_row": number,
-            "_column": "OBS_VALUE",
-        })
+        figures.append(
+            {
+                "region": "NUTS-" + row.get("geo", ""),
+                "industry": sidecar.get("industry", "NACE-" + nace if nace else ""),
+                "indicator": sidecar.get("indicator", dataset + (":" + ",".join(rest) if rest else "")),
+                "product": sidecar.get("product"),
+                "period": period,
+                "period_kind": sidecar.get("period_kind"),
+                "measure": sidecar.get("measure"),
+                "value": value,
+                "unit": sidecar.get("unit", row.get("unit", "")),
+                "status": status or sidecar.get("status"),
+                "price_basis": sidecar.get("price_basis"),
+                "scope": sidecar.get("scope"),
+                "flags": flags,
+                "label_published": ",".join(c.strip() for c in cells[: lower.index("time_period")])
+                if "time_period" in lower
+                else "",
+                "_file": rel,
+                "_row": number,
+                "_column": "OBS_VALUE",
+            }
+        )
     name = "-".join(sorted(datasets)) or Path(rel).stem
     source = source_record(
         {
@@ -123,7 +154,14 @@ def read(path: Path, raw_root: Path) -> ReadResult:
         sidecar,
     )
     if not source["publisher"]:
-        problems.append(Problem(rel, None, None, "missing 'source.publisher': the file does not say (only ESTAT dataflows are known) and no sidecar says it"))
+        problems.append(
+            Problem(
+                rel,
+                None,
+                None,
+                "missing 'source.publisher': the file does not say (only ESTAT dataflows are known) and no sidecar says it",
+            )
+        )
     for figure in figures:
         figure["source_id"] = source["source_id"]
     sources = sources_frame([source]).assign(_file=rel, _row=1) if figures else empty_sources()

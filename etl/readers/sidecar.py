@@ -96,11 +96,20 @@ def load_sidecar(path: Path, rel: str) -> tuple[Sidecar, list[Problem]]:
     for key, value in document.items():
         if key == "source":
             if not isinstance(value, dict):
-                problems.append(Problem(where, None, "source", "'source' must be a mapping (title, publisher, url, ...)"))
+                problems.append(
+                    Problem(where, None, "source", "'source' must be a mapping (title, publisher, url, ...)")
+                )
                 continue
             for skey, svalue in value.items():
                 if skey not in SOURCE_KEYS:
-                    problems.append(Problem(where, None, f"source.{skey}", f"unknown sidecar key 'source.{skey}' (expected one of {', '.join(SOURCE_KEYS)})"))
+                    problems.append(
+                        Problem(
+                            where,
+                            None,
+                            f"source.{skey}",
+                            f"unknown sidecar key 'source.{skey}' (expected one of {', '.join(SOURCE_KEYS)})",
+                        )
+                    )
                     continue
                 source[skey] = _text(svalue)
         elif key in FIGURE_KEYS:
@@ -109,7 +118,14 @@ def load_sidecar(path: Path, rel: str) -> tuple[Sidecar, list[Problem]]:
                 continue
             fields[key] = _text(value)
         else:
-            problems.append(Problem(where, None, str(key), f"unknown sidecar key {key!r} (expected one of {', '.join((*FIGURE_KEYS, 'source'))})"))
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    str(key),
+                    f"unknown sidecar key {key!r} (expected one of {', '.join((*FIGURE_KEYS, 'source'))})",
+                )
+            )
     return Sidecar(side, True, fields, source), problems
 
 

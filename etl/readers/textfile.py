@@ -26,24 +26,41 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+def _mixed(data: bytes, rel: str) -> Problem | None:
+    """A problem if the file is valid UTF-8 Chinese up to some byte and something else after it."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        prefix = data[: error.start].decode("utf-8")
+        # A GBK pair can pass as a 2-byte UTF-8 sequence by chance; two CJK characters
+        # in valid 3-byte UTF-8 before the first bad byte cannot.
+        if sum("\u4e00" <= ch <= "\u9fff" for ch in prefix) >= 2:
+            return Problem(
+                rel,
+                _line_of(data, error.start),
+                None,
+                f"mixed encodings: UTF-8 text up to byte {error.start}, then bytes that are not UTF-8 (GBK?)",
+            )
+    return None
+
+
 def decode_file(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     """The text of ``path``, or None with a problem saying where decoding failed."""
     data = path.read_bytes()
     try:
         text, encoding = decode_bytes(data)
     except DecodeError as error:
-        return None, [Problem(rel, None, None, str(error))]
+        mixed = _mixed(data, rel)
+        return None, [mixed or Problem(rel, None, None, str(error))]
     except UnicodeDecodeError as error:
-        return None, [Problem(rel, _line_of(data, error.start), None,
-                              f"mixed encodings: the file starts with a UTF-8 BOM but byte {error.start} is not UTF-8")]
-    if encoding == "gbk":
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            prefix = data[: error.start].decode("utf-8")
-            # A GBK pair can pass as a 2-byte UTF-8 sequence by chance; two CJK characters
-            # in valid 3-byte UTF-8 before the first bad byte cannot.
-            if sum("\u4e00" <= ch <= "\u9fff" for ch in prefix) >= 2:
-                return None, [Problem(rel, _line_of(data, error.start), None,
-                                      f"mixed encodings: UTF-8 text up to byte {error.start}, then bytes that are not UTF-8 (GBK?)")]
+        return None, [
+            Problem(
+                rel,
+                _line_of(data, error.start),
+                None,
+                f"mixed encodings: the file starts with a UTF-8 BOM but byte {error.start} is not UTF-8",
+            )
+        ]
+    if encoding == "gbk" and (mixed := _mixed(data, rel)) is not None:
+        return None, [mixed]
     return text, []
