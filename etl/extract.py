@@ -96,7 +96,7 @@ _ZH_SPAN = re.compile(r"(?:(?P<year>\d{4})年)?(?P<a>\d{1,2})\s*[-—~至]\s*(?P
 _ZH_HALF = re.compile(r"(?:(?P<year>\d{4})年)?上半年")
 _EN_HALF = re.compile(r"first half(?: of (?P<year>\d{4}|this year|last year))?", re.I)
 _FYP_14 = re.compile(r"14th Five-Year Plan|十四五", re.I)
-_YEAR = re.compile(r"\b(?:in|by|for)\s+(?P<year>(?:19|20)\d{2})\b|(?P<zh>(?:19|20)\d{2})年(?![\d-])")
+_YEAR = re.compile(r"\b(?i:in|by|for)\s+(?P<year>(?:19|20)\d{2})\b|(?P<zh>(?:19|20)\d{2})年(?![\d-])")
 
 #: (pattern, indicator, product) — the first that matches near the number wins.
 _INDICATORS: tuple[tuple[re.Pattern[str], str, str], ...] = (

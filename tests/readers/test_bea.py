@@ -85,7 +85,8 @@ def test_quirks_file() -> None:
 
 
 @pytest.mark.parametrize(
-    ("fips", "code"), [(' "00000"', "US"), ("26000", "US-26"), ("01000", "US-01"), ("93000", "US-BEA-3"), ("26163", "US-26163")]
+    ("fips", "code"),
+    [(' "00000"', "US"), ("26000", "US-26"), ("01000", "US-01"), ("93000", "US-BEA-3"), ("26163", "US-26163")],
 )
 def test_region_codes(fips: str, code: str) -> None:
     assert bea.region_code(fips) == code
