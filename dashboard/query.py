@@ -104,6 +104,10 @@ class Filters:
     date_to: date | None = None
     statuses: tuple[str, ...] = ()
     all_sources: bool = False
+    #: Several codes at once (the HTTP API's ``?indicator=a,b``); combined with the single fields above.
+    indicators: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
 
 
 #: Columns of a query result, in the order the table and the CSV show them.
@@ -135,6 +139,9 @@ def where_clause(filters: Filters) -> tuple[str, list]:
         if value is not None:
             parts.append(f"o.{'industry_code' if column == 'industry' else column} = ?")
             params.append(value)
+    member("indicator", filters.indicators)
+    member("industry_code", filters.industries)
+    member("product", filters.products)
     member("measure", filters.measures)
     member("period_kind", filters.period_kinds)
     member("status", filters.statuses)
