@@ -55,3 +55,18 @@ def test_a_broken_export_publishes_nothing(tmp_path: Path) -> None:
     assert "nbs_truncated.csv:6:: truncated row: 2 cells, the header has 3" in messages
     assert any(m.startswith("nbs_unknown_unit.csv:5:unit: unknown unit '万吨辆'") for m in messages)
     assert not (warehouse / "current").exists()
+
+
+def test_editing_a_sidecar_triggers_a_refresh(tmp_path: Path) -> None:
+    from etl.refresh import refresh
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(TEST_DATA / "nbs_quarterly.csv", raw)
+    warehouse = tmp_path / "warehouse"
+    assert refresh(raw, warehouse, REFERENCE_DIR).outcome == "ok"
+    assert refresh(raw, warehouse, REFERENCE_DIR).outcome == "unchanged"
+    (raw / "nbs_quarterly.csv.meta.yaml").write_text("source:\n  published_date: 2023-07-17\n", encoding="utf-8")
+    assert refresh(raw, warehouse, REFERENCE_DIR).outcome == "ok"
+    obs = pd.read_parquet(warehouse / "current" / "observations.parquet")
+    assert {str(v)[:10] for v in obs["vintage"]} == {"2023-07-17"}
