@@ -289,7 +289,11 @@ def _figures(
         )
     parsed = [parse_period_label(label) for label in labels]
     looks_like_periods = sum(bool(_LOOKS_LIKE_PERIOD.match(label)) for label in labels)
-    columns_are = "period" if rows_are == "indicator" or looks_like_periods * 2 >= len(labels) else "indicator"
+    if rows_are == "indicator":
+        # 指标 × years (one region), or 指标 × 地区 (one period) when no header is a period.
+        columns_are = "region" if looks_like_periods == 0 else "period"
+    else:
+        columns_are = "period" if looks_like_periods * 2 >= len(labels) else "indicator"
 
     # What neither rows nor columns give: from the metadata lines, else the sidecar.
     fixed_indicator = fixed_period = None
@@ -307,7 +311,7 @@ def _figures(
             problems.append(Problem(rel, None, None, f"{period} (the 时间 line); say the period in the sidecar"))
         fixed_period = period if isinstance(period, PeriodLabel) else None
     region = ""
-    if rows_are != "region":
+    if "region" not in (rows_are, columns_are):
         region = sidecar.get("region") or export.meta.get("地区", "")
         if not region and not export.meta.get("数据库", "").startswith("分省"):
             region = "全国" if export.meta.get("数据库") else ""
@@ -325,7 +329,7 @@ def _figures(
                 column_periods.append(None)
             else:
                 column_periods.append(period)
-        else:
+        elif columns_are == "indicator":
             indicator = parse_indicator_label(label)
             if not (indicator.unit or sidecar.get("unit")):
                 problems.append(
@@ -358,7 +362,9 @@ def _figures(
         for index, value in enumerate(cells[1:width]):
             if not value:
                 continue  # empty = not published (January of a 累计 series): not a zero
-            if rows_are == "indicator":
+            if columns_are == "region":
+                indicator, period, row_region = parse_indicator_label(head), fixed_period, labels[index]
+            elif rows_are == "indicator":
                 indicator, period, row_region = parse_indicator_label(head), column_periods[index], region
             elif columns_are == "period":
                 indicator, period, row_region = fixed_indicator, column_periods[index], head

@@ -230,3 +230,16 @@ def test_can_read_only_exports() -> None:
     assert nbs.can_read(Path("x.csv"), "数据库：分省年度数据\n".encode("gbk"))
     assert nbs.can_read(Path("x.csv"), "\ufeff数据库：分省年度数据\n".encode())
     assert not nbs.can_read(Path("x.csv"), b"region,industry,indicator\n")
+
+
+def test_indicators_as_rows_regions_as_columns() -> None:
+    result = read(TEST_DATA / "nbs_indicators_by_region.csv")
+    assert result.problems == []
+    assert result.figures[["region", "indicator", "period", "value"]].values.tolist() == [
+        ["北京市", "地区生产总值", "2023年", "47353.7"],
+        ["天津市", "地区生产总值", "2023年", "17211.8"],
+        ["北京市", "人均地区生产总值", "2023年", "216722"],
+    ]
+    obs, problems = observations(result)
+    assert problems == []
+    assert set(obs["region_code"]) == {"110000", "120000"}
