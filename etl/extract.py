@@ -101,7 +101,7 @@ _YEAR = re.compile(r"\b(?i:in|by|for)\s+(?P<year>(?:19|20)\d{2})\b|(?P<zh>(?:19|
 #: (pattern, indicator, product) — the first that matches near the number wins.
 _INDICATORS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"added value|value added|增加值", re.I), "value_added", ""),
-    (re.compile(r"scale of|industrial chains?|产业规模|产业链", re.I), "industry_scale", ""),
+    (re.compile(r"scale of|industrial chains?|cluster|worth|产业规模|产业链|产业集群", re.I), "industry_scale", ""),
     (re.compile(r"revenue|营业收入|营收", re.I), "revenue", ""),
     (re.compile(r"profit|利润", re.I), "profit", ""),
     (re.compile(r"investment|投资", re.I), "investment", ""),
@@ -109,14 +109,16 @@ _INDICATORS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"produced|production|output|产量|生产", re.I), "production", "automobiles"),
 )
 _SHARE = re.compile(r"of the (?:country|nation|national)(?:'s|’s)? total|share|占全国|比重|占比", re.I)
-_GROWTH = re.compile(r"grew|growth|increase|up by|year on year|year-on-year|增长|同比", re.I)
+_GROWTH = re.compile(r"grew|growth|increase|rose|\bup\b|year on year|year-on-year|增长|同比", re.I)
+_ACCOUNTING = re.compile(r"accounting for|representing|占", re.I)
+_NEV = re.compile(r"new energy|NEV|新能源", re.I)
 _TARGET = re.compile(r"target|aim|goal|by the end of|目标|力争|到\d{4}年", re.I)
 _AT_LEAST = re.compile(
     r"(?:breaking through|break through|exceed\w*|over|more than|above|超过|突破|逾)\W*(?:the\s+)?$", re.I
 )
 _ABOUT = re.compile(r"(?:about|around|nearly|approximately|约|近)\s*$", re.I)
-_THE_PROVINCE = re.compile(r"\bthe province(?:'s|’s)?|该省|全省")
-_THE_CITY = re.compile(r"\bthe city(?:'s|’s)?|该市|全市")
+_THE_PROVINCE = re.compile(r"\bthe province(?:'s|’s)?|该省|全省", re.I)
+_THE_CITY = re.compile(r"\bthe city(?:'s|’s)?|该市|全市", re.I)
 
 _EN_UNIT_INDICATOR = {
     "vehicles": ("production", "automobiles"),
@@ -262,8 +264,12 @@ def extract(text: str, reference: Reference, *, source_id: str = "", published: 
             period, kind = find_period(sentence, year)
             found = {m.span("value"): m for m in (*_ZH_UNIT.finditer(sentence), *_EN_UNIT.finditer(sentence))}
             previous: Candidate | None = None
-            for match in sorted(found.values(), key=lambda m: m.start()):
-                candidate = _candidate(sentence, match, previous)
+            matches = sorted(found.values(), key=lambda m: m.start())
+            for index, match in enumerate(matches):
+                # Keywords belong to the nearest number: windows stop at the neighbouring figures.
+                lo = matches[index - 1].end() if index else 0
+                hi = matches[index + 1].start() if index + 1 < len(matches) else len(sentence)
+                candidate = _candidate(sentence, match, previous, lo, hi)
                 candidate.region = _region(sentence, match.start(), regions, last_province, last_city, paragraph_region)
                 candidate.industry = _industry(industries, match.start())
                 candidate.period, candidate.period_kind = period, kind
@@ -308,25 +314,37 @@ def _region(
         return province
     if _THE_CITY.search(sentence) and city:
         return city
-    subjects = {code for start, _, code in regions if not _PREPOSITION.search(sentence[:start])}
-    if len(subjects) == 1:
-        return subjects.pop()
+    subjects = [
+        (start, code)
+        for start, end, code in regions
+        if not _PREPOSITION.search(sentence[:start]) and not sentence[start:end].isupper()  # not a DATELINE
+    ]
+    if len({code for _, code in subjects}) == 1:
+        return subjects[0][1]
+    if subjects:
+        preceding = [code for start, code in subjects if start < position]
+        return preceding[-1] if preceding else subjects[0][1]
     return paragraph_region or _nearest(regions, position)
 
 
-def _candidate(sentence: str, match: re.Match[str], previous: Candidate | None) -> Candidate:
-    """Value, unit, indicator, measure and qualifier of one number with a unit."""
+def _candidate(sentence: str, match: re.Match[str], previous: Candidate | None, lo: int, hi: int) -> Candidate:
+    """Value, unit, indicator, measure and qualifier of one number with a unit.
+
+    ``lo``..``hi`` is the stretch of the sentence that belongs to this number (up to the
+    figures before and after it), so "up 27.4 percent year on year, accounting for 17.3%
+    of the national total" gives a growth and a share, not two shares.
+    """
     value, unit = match["value"], match["unit"]
-    before = sentence[max(0, match.start() - 80) : match.start()]
-    after = sentence[match.end() : match.end() + 60]
+    before = sentence[max(lo, match.start() - 80) : match.start()]
+    after = sentence[match.end() : min(hi, match.end() + 60)]
     candidate = Candidate(value=value, unit=unit)
     noun = unit.split()[-1].lower() if unit.split() else ""
     percent = unit in ("%", "％") or noun == "percent"
     if percent:
         candidate.unit = "%"
-        if _SHARE.search(after) or _SHARE.search(before[-20:]):
+        if _SHARE.search(after[:40]) or _SHARE.search(before[-20:]) or _ACCOUNTING.search(before[-20:]):
             candidate.measure = "share_pct"
-        elif _GROWTH.search(before[-30:]) or _GROWTH.search(after[:20]):
+        elif _GROWTH.search(before[-30:]) or _GROWTH.search(after[:25]):
             candidate.measure = "yoy_pct"
         if previous is not None and candidate.measure != "level":
             candidate.indicator, candidate.product = previous.indicator, previous.product
@@ -343,6 +361,8 @@ def _candidate(sentence: str, match: re.Match[str], previous: Candidate | None) 
                 if pattern.search(window):
                     candidate.indicator, candidate.product = indicator, product if noun in ("vehicles", "cars") else ""
                     break
+    if candidate.indicator == "production" and _NEV.search(before[-40:]):
+        candidate.product = "nev"
     if _TARGET.search(sentence) and not percent:
         candidate.measure = "target"
     if _AT_LEAST.search(before):

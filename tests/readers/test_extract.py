@@ -110,3 +110,19 @@ def test_cli_writes_candidates_with_excerpt(tmp_path: Path) -> None:
     assert [r["value"] for r in rows] == ["273.81", "1459.8"]
     assert all(r["value"] in r["excerpt"] for r in rows)
     assert rows[1]["region"] == "440000"
+
+
+def test_growth_and_share_in_one_sentence_stay_apart() -> None:
+    text = (
+        "2024-01-20\n\nGUANGZHOU, January 19 – Guangdong produced 5.2 million vehicles in 2023, up 27.4 percent "
+        "year on year, accounting for 17.3% of the national total. The province's new energy vehicle output "
+        "reached 2.53 million units.\n\nFoshan aims to build an auto industry cluster worth more than 300 billion "
+        "yuan by 2025.\n"
+    )
+    found = _by_value(extract(text, reference(), published=release_date(text)))
+    assert set(found) == {"5.2", "27.4", "17.3", "2.53", "300"}
+    assert found["27.4"].measure == "yoy_pct" and found["17.3"].measure == "share_pct"
+    assert {found[v].region for v in ("5.2", "27.4", "17.3", "2.53")} == {"440000"}  # not the GUANGZHOU dateline
+    assert found["2.53"].product == "nev"
+    target = found["300"]
+    assert (target.region, target.measure, target.qualifier, target.period) == ("440600", "target", "at_least", "2025")
