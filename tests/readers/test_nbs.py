@@ -243,3 +243,25 @@ def test_indicators_as_rows_regions_as_columns() -> None:
     obs, problems = observations(result)
     assert problems == []
     assert set(obs["region_code"]) == {"110000", "120000"}
+
+
+def test_national_monthly_current_cumulative_and_growth_rows() -> None:
+    result = read(TEST_DATA / "nbs_national_monthly.csv")
+    assert result.problems == []
+    rows = result.figures[["label_published", "period", "period_kind", "measure", "value"]].values.tolist()
+    assert rows == [
+        ["汽车产量当期值(万辆)", "2023年3月", "month", "level", "258.4"],
+        ["汽车产量当期值(万辆)", "2023年2月", "month", "level", "203.4"],
+        ["汽车产量累计值(万辆)", "2023年1-3月", "ytd", "level", "621.0"],
+        ["汽车产量累计值(万辆)", "2023年1-2月", "ytd", "level", "362.6"],
+        ["汽车产量同比增长(%)", "2023年3月", "month", "yoy_pct", "10.5"],
+        ["汽车产量累计增长(%)", "2023年1-3月", "ytd", "yoy_pct", "-2.5"],
+        ["汽车产量累计增长(%)", "2023年1-2月", "ytd", "yoy_pct", "-13.4"],
+    ]
+    obs, problems = observations(result)
+    assert problems == []
+    assert set(obs["region_code"]) == {"CN"}
+    march_ytd = obs[
+        (obs["period_kind"] == "ytd") & (obs["measure"] == "level") & (obs["period_end"] == date(2023, 3, 31))
+    ]
+    assert march_ytd["value"].tolist() == [pytest.approx(6210000.0)]
