@@ -96,3 +96,11 @@ def test_industry_codes() -> None:
     assert bea.industry_code("SAGDP2N", "21", "3361-3363") == "NAICS-3361-3363"
     assert bea.industry_code("SAGDP2N", "59", "54, 55, 56") == "NAICS-54+55+56"
     assert bea.industry_code("CAGDP2", "1", "...") == "BEA-GDP-L1"
+
+
+def test_unknown_unit_is_reported_with_its_location(tmp_path: Path) -> None:
+    path = tmp_path / "bea.csv"
+    header = "GeoFIPS,GeoName,Region,TableName,LineCode,IndustryClassification,Description,Unit,2021\n"
+    path.write_text(header + ' "26000","Michigan",3,SAGDP2N,12,"31-33","Manufacturing","Chained widgets",1.0\n')
+    _, problems = observations(read(path))
+    assert problems == ["bea.csv:2:unit: unknown unit 'Chained widgets' (not in data/reference/units*.csv)"]

@@ -106,3 +106,10 @@ def test_sdmx_csv_file() -> None:
     assert confidential.value != confidential.value  # NaN: no value, not zero
     assert set(obs["industry_code"]) == {"NACE-C", "NACE-TOTAL"}
     assert result.sources.iloc[0]["publisher"] == "Eurostat"
+
+
+def test_unknown_unit_code_is_reported_with_its_location(tmp_path: Path) -> None:
+    path = tmp_path / "nama_10r_3empers.tsv"
+    path.write_text("freq,unit,wstatus,nace_r2,geo\\TIME_PERIOD\t2021\nA,XYZ,EMP,C,DE12\t612.5 \n", encoding="utf-8")
+    _, problems = observations(read(path))
+    assert problems == ["nama_10r_3empers.tsv:2:unit: unknown unit 'XYZ' (not in data/reference/units*.csv)"]
