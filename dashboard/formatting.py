@@ -4,8 +4,10 @@ The warehouse stores base units (CNY, vehicles); readers think in scales: a Chin
 亿元 and 万辆, an English one in billion yuan and million vehicles (DESIGN §3.3). Every
 number the dashboard prints goes through :func:`format_value`, and every axis through
 :func:`choose_scale` (one scale for all points of a chart, so bars stay comparable) and
-:func:`unit_label`. Precision is 4 significant digits without ever dropping integer digits
-(12,345 stays 12,345), and never scientific notation; a missing value is ``—``, never 0.
+:func:`unit_label`. Precision keeps the digits publishers print — up to 5 significant digits (145.98 billion
+yuan, 273.81万辆; round figures stay short: 5.3万亿元), never dropping integer digits
+(123,456 stays 123,456) — and percentages to at most 2 decimals (a derived 17.80074 % reads
+17.8%). Never scientific notation; a missing value is ``—``, never 0.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import math
 from collections.abc import Iterable
 
 MISSING = "—"
-#: Significant digits shown by default: enough for a published 273.8万辆, short enough to read.
-SIGNIFICANT = 4
+#: Significant digits shown for levels: enough for the published 273.81万辆 or 145.98 billion
+#: yuan (releases print 4–5); trailing zeros are dropped, so round figures stay short.
+SIGNIFICANT = 5
+#: Decimals shown for percentages (releases print 1, sometimes 2).
+PERCENT_DECIMALS = 2
 #: Decimals never exceed this (a tiny value is shown as 0.0000001, not 1e-07).
 MAX_DECIMALS = 10
 
@@ -121,6 +126,12 @@ def format_number(x: float, significant: int = SIGNIFICANT, *, grouping: bool = 
     return "0" if text in ("-0", "") else text
 
 
+def format_percent(x: float) -> str:
+    """A percentage's number with at most :data:`PERCENT_DECIMALS` decimals: 17.8, -2.1, 0.05."""
+    text = f"{x:.{PERCENT_DECIMALS}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
@@ -132,7 +143,7 @@ def format_value(
 ) -> str:
     """A value in the reader's convention.
 
-    ``1.4598e11, "CNY", "zh"`` → ``1460亿元``; ``"en"`` → ``146 billion yuan``; ``17.8`` as a
+    ``1.4598e11, "CNY", "zh"`` → ``1459.8亿元``; ``"en"`` → ``145.98 billion yuan``; ``17.8`` as a
     share → ``17.8%``; rank 3 → ``第3位`` / ``3rd``. ``scale`` (from :func:`choose_scale`)
     forces the scale of the axis the value sits on. Missing → ``—``.
     """
@@ -144,7 +155,7 @@ def format_value(
         n = round(x)
         return f"第{n}位" if lang == "zh" else ordinal(n)
     if unit == "percent" or measure in PERCENT_MEASURES:
-        return f"{format_number(x)}%"
+        return f"{format_percent(x)}%"
     divisor, suffix = scale if scale is not None else choose_scale([x], unit, lang)
     number = format_number(x / divisor, grouping=lang != "zh")
     if lang == "zh":

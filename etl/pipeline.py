@@ -15,7 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from etl import SCHEMA_VERSION
-from etl.derive import RECONCILIATION_SCHEMA, TARGET_PROGRESS_SCHEMA, derive_all, run_messages, with_derived_source
+from etl.derive import (
+    RECONCILIATION_SCHEMA,
+    TARGET_PROGRESS_SCHEMA,
+    derive_all,
+    published_count,
+    run_messages,
+    with_derived_source,
+)
 from etl.model import OBSERVATIONS_SCHEMA, SOURCES_SCHEMA
 from etl.normalize import normalise
 from etl.problems import InputError, Problem
@@ -148,7 +155,7 @@ def run(raw: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE, reference:
     return RunResult(
         snapshot_id=snapshot_id,
         files=len([k for k in manifest["inputs"] if not k.startswith("reference/") and not k.endswith(SIDECAR_SUFFIX)]),  # type: ignore[union-attr]
-        observations=counts["observations"],
+        observations=published_count(tables["observations"][0]),
         sources=counts["sources"],
         tables=counts,
         messages=run_messages(tables["observations"][0], tables["reconciliation"][0], tables["target_progress"][0]),

@@ -16,11 +16,11 @@ from dashboard.formatting import choose_scale, format_number, format_value, ordi
 @pytest.mark.parametrize(
     ("value", "unit", "zh", "en"),
     [
-        (1.4598e11, "CNY", "1460亿元", "146 billion yuan"),  # Guangdong's automobile value added, 1-7月 2023
+        (1.4598e11, "CNY", "1459.8亿元", "145.98 billion yuan"),  # Guangdong's automobile value added, 1-7月 2023
         (1e11, "CNY", "1000亿元", "100 billion yuan"),  # Qingyuan's target
         (5.3e12, "CNY", "5.3万亿元", "5.3 trillion yuan"),
         (3.2e5, "CNY", "32万元", "320,000 yuan"),
-        (2738100, "vehicles", "273.8万辆", "2.738 million vehicles"),  # 273.81万辆
+        (2738100, "vehicles", "273.81万辆", "2.7381 million vehicles"),  # as published: 273.81万辆
         (80000, "vehicles", "8万辆", "80 thousand vehicles"),
         (950, "vehicles", "950辆", "950 vehicles"),
         (2.5e9, "USD", "25亿美元", "2.5 billion dollars"),
@@ -39,6 +39,8 @@ def test_percent_and_rank():
     assert format_value(17.80074, "percent", "en", measure="share_pct") == "17.8%"
     assert format_value(-2.1, "percent", "en", measure="yoy_pct") == "-2.1%"
     assert format_value(145.6, "percent", "en", measure="yoy_pct") == "145.6%"
+    assert format_value(24.4591, "percent", "en", measure="yoy_pct") == "24.46%"
+    assert format_value(-0.001, "percent", "zh", measure="yoy_pct") == "0%"
     assert format_value(3, "rank", "zh", measure="rank") == "第3位"
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 111)] == [
         "1st",
@@ -62,10 +64,12 @@ def test_missing_is_a_dash_never_zero():
 
 
 def test_precision_keeps_integer_digits_and_drops_trailing_zeros():
+    assert format_number(123456.78) == "123457"
     assert format_number(12345.678) == "12346"
-    assert format_number(1234.4) == "1234"
+    assert format_number(1234.54) == "1234.5"
+    assert format_number(1234.4, 4) == "1234"
     assert format_number(17.80) == "17.8"
-    assert format_number(0.000012344) == "0.00001234"
+    assert format_number(0.0000123444) == "0.000012344"
     assert format_number(1234567.0, grouping=True) == "1,234,567"
 
 
@@ -94,4 +98,4 @@ def test_never_scientific_notation(value, lang):
     )
     assert number is not None, shown
     digits = number.group(1).replace(",", "").lstrip("-").replace(".", "").lstrip("0")
-    assert len(digits) <= max(4, len(number.group(1).split(".")[0].replace(",", "").lstrip("-")))
+    assert len(digits) <= max(5, len(number.group(1).split(".")[0].replace(",", "").lstrip("-")))

@@ -36,6 +36,7 @@ __all__ = [
     "TARGET_PROGRESS_SCHEMA",
     "DeriveResult",
     "derive_all",
+    "published_count",
     "run_messages",
     "summarise",
     "with_derived_source",
@@ -59,6 +60,11 @@ class DeriveResult:
 
 #: Derived rows are counted by measure under these names.
 DERIVATION_NAMES = {"level": "monthly", "yoy_pct": "growth", "share_pct": "share", "rank": "rank"}
+
+
+def published_count(observations: pd.DataFrame) -> int:
+    """Observations read from the inputs (the table's rows minus the derived ones)."""
+    return int((observations["source_id"] != DERIVED_SOURCE).sum())
 
 
 def run_messages(observations: pd.DataFrame, reconciliation: pd.DataFrame, progress: pd.DataFrame) -> list[str]:
