@@ -31,12 +31,19 @@ from etl.derive.common import (
 FIGURE_DIMENSIONS = ("industry_code", "indicator", "product", "scope", "price_basis", "unit")
 
 
+#: Regions outside the national statistics: the bureau's national totals (全国) cover the 31
+#: mainland provinces; Taiwan, Hong Kong and Macao publish their own. They are not siblings a
+#: provincial figure is ranked among, nor parts of a national total.
+OUTSIDE_NATIONAL_STATISTICS = frozenset({"710000", "810000", "820000"})
+
+
 def current_regions(regions: pd.DataFrame) -> pd.DataFrame:
-    """Regions still valid (no ``valid_to``): the siblings a rank is taken among."""
-    if "valid_to" not in regions:
-        return regions
-    valid_to = regions["valid_to"].fillna("").astype("str")
-    return regions.loc[valid_to == ""]
+    """Regions still valid (no ``valid_to``) and inside their parent's statistics: the siblings
+    a rank is taken among and the parts a total is the sum of."""
+    keep = ~regions["code"].isin(OUTSIDE_NATIONAL_STATISTICS)
+    if "valid_to" in regions:
+        keep &= regions["valid_to"].fillna("").astype("str") == ""
+    return regions.loc[keep]
 
 
 def _levels_with_parent(observations: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:

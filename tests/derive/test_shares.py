@@ -103,6 +103,31 @@ def test_rank_is_exact_when_every_sibling_has_the_figure_and_ties_share_a_rank()
     assert ranks(derived) == {"440000": (2.0, "exact"), "310000": (1.0, "exact"), "220000": (2.0, "exact")}
 
 
+def test_hong_kong_macao_and_taiwan_are_not_siblings_of_the_mainland_provinces():
+    regions = pd.concat(
+        [
+            REGIONS,
+            pd.DataFrame(
+                {
+                    "code": ["810000", "710000"],
+                    "parent_code": ["CN", "CN"],
+                    "level": ["province"] * 2,
+                    "name_zh": ["香港特别行政区", "台湾省"],
+                    "name_en": ["Hong Kong", "Taiwan"],
+                    "valid_to": ["", ""],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    rows = [obs("2023", v, period_kind="year", region_code=c) for c, v in (("440000", 5), ("310000", 7), ("220000", 6))]
+    assert ranks(ranks_among_siblings(frame(*rows), regions)) == {
+        "310000": (1.0, "exact"),
+        "220000": (2.0, "exact"),
+        "440000": (3.0, "exact"),
+    }
+
+
 def test_a_region_alone_under_its_parent_has_no_rank():
     assert ranks_among_siblings(
         frame(obs("2023", 5, period_kind="year"), obs("2023", 50, period_kind="year", region_code="CN")), REGIONS
