@@ -80,17 +80,13 @@ def run_messages(observations: pd.DataFrame, reconciliation: pd.DataFrame, progr
 
 
 def _shown_by_default(derived: pd.DataFrame, published: pd.DataFrame) -> pd.Series:
-    """A derived row is the default view unless a publisher printed the same figure, or it is
-    a rank among an incomplete set of siblings (``at_least``: "1st of the 3 in the data" is
-    not a rank a reader should see unasked; it stays queryable)."""
+    """A derived row is the default view unless a publisher printed the same figure."""
     if derived.empty:
         return pd.Series([], dtype="bool")
     keys = list(FIGURE_KEY)
     printed = published[keys].drop_duplicates().assign(_printed=True)
     merged = derived[keys].merge(printed, on=keys, how="left")
-    unprinted = pd.Series(merged["_printed"].isna().to_numpy(), index=derived.index)
-    partial_rank = (derived["measure"] == "rank") & (derived["qualifier"] == "at_least")
-    return unprinted & ~partial_rank
+    return pd.Series(merged["_printed"].isna().to_numpy(), index=derived.index)
 
 
 def _like_input(frame: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:

@@ -104,12 +104,6 @@ def test_suppressed_and_provisional_values_are_carried_through_and_never_used(re
     ]
 
 
-def test_a_rank_among_an_incomplete_set_of_siblings_is_not_shown_by_default(result):
-    ranks = derived_rows(result, measure="rank")
-    assert set(ranks["qualifier"]) == {"at_least"}  # 2 of the 3 provinces in REGIONS
-    assert not ranks["is_default"].any()
-
-
 def test_the_observation_key_stays_unique_and_dates_keep_the_input_representation():
     observations = frame(*PUBLISHED)
     for column in ("period_start", "period_end", "vintage"):
