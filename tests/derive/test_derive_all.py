@@ -104,6 +104,15 @@ def test_suppressed_and_provisional_values_are_carried_through_and_never_used(re
     ]
 
 
+def test_every_figure_has_exactly_one_default_row_derived_or_published(result):
+    from etl.model import FIGURE_KEY
+
+    o = result.observations
+    defaults = o[o["is_default"]].groupby(list(FIGURE_KEY), dropna=False).size()
+    assert (defaults == 1).all()
+    assert len(defaults) == o.groupby(list(FIGURE_KEY), dropna=False).ngroups
+
+
 def test_the_observation_key_stays_unique_and_dates_keep_the_input_representation():
     observations = frame(*PUBLISHED)
     for column in ("period_start", "period_end", "vintage"):
