@@ -10,6 +10,7 @@ from dashboard.callbacks import register_callbacks
 from dashboard.config import Config
 from dashboard.layout import build_layout
 from dashboard.query import Warehouse
+from dashboard.routes import register_routes
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -27,5 +28,6 @@ def create_app(config: Config | None = None) -> Dash:
     )
     warehouse = Warehouse(config.warehouse)
     app.layout = lambda: build_layout(config.default_lang)
-    register_callbacks(app, warehouse, config.default_regions)
+    register_callbacks(app, warehouse, config)
+    register_routes(app.server, warehouse)
     return app

@@ -6,12 +6,14 @@ is small and tested on its own.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 
 from dashboard.i18n import PRODUCT_LABELS, label
 from dashboard.query import Filters
+from dashboard.urlstate import month_bounds
 
 SEP = "|"
 
@@ -66,3 +68,25 @@ def build_filters(
         date_to=date(int(year_to), 12, 31) if year_to else None,
         all_sources=bool(all_sources),
     )
+
+
+def filters_from_state(state: dict, **override) -> Filters:
+    """The query filters for the page's (normalised) state; ``override`` replaces fields.
+
+    Views compare other regions or measures than the selected ones (a ranking needs every
+    sibling region; a share view needs ``share_pct``): they pass those through ``override``.
+    """
+    filters = Filters(
+        regions=tuple(state.get("region") or ()),
+        indicator=state.get("indicator") or "",
+        product=state.get("product"),
+        industry=state.get("industry"),
+        scope=state.get("scope"),
+        measures=(state["measure"],) if state.get("measure") else (),
+        period_kinds=(state["period_kind"],) if state.get("period_kind") else (),
+        date_from=month_bounds(state.get("from"), end=False),
+        date_to=month_bounds(state.get("to"), end=True),
+        statuses=tuple(state.get("status") or ()),
+        all_sources=state.get("sources") == "all",
+    )
+    return replace(filters, **override)

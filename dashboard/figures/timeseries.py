@@ -64,6 +64,11 @@ def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.
         yaxis={"title": {"text": f"{measure_text} ({axis_unit})" if axis_unit else measure_text}},
         hoverlabel={"align": "left"},
     )
+    if not single_period:
+        figure.add_annotation(
+            text=t("legend_note", lang), showarrow=False, xref="paper", yref="paper", x=1, y=1.02,
+            xanchor="right", yanchor="bottom", font={"size": 11, "color": "#5b6776"},
+        )
     if unit == "rank":
         figure.update_yaxes(autorange="reversed")
     if single_period:

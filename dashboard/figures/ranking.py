@@ -1,0 +1,67 @@
+"""The ranking view: regions side by side for one period, largest first, the selection highlighted."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.common import FONT, empty_figure, hover_text, period_text, region_name
+from dashboard.formatting import choose_scale, unit_label
+from dashboard.i18n import MEASURE_LABELS, label, t
+
+HIGHLIGHT = "#0072B2"
+OTHER = "#a9b4c2"
+DERIVED = "#ffffff"
+
+
+def latest_period(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the latest period (by end, then start) that has a value."""
+    data = frame.dropna(subset=["value"])
+    if data.empty:
+        return data
+    last = data.sort_values(["period_end", "period_start"]).iloc[-1]
+    return data[(data["period_end"] == last["period_end"]) & (data["period_start"] == last["period_start"])]
+
+
+def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...] = (), title: str = "") -> go.Figure:
+    """Horizontal bars of ``frame`` (one period, many regions), sorted so rank 1 is on top.
+
+    Ranks are published positions, so a ``rank`` measure is drawn best (1) first with bar
+    length = position; levels and percentages are sorted by value. Derived figures have a
+    white fill and a coloured outline, matching the hollow markers of the time series.
+    """
+    data = frame.dropna(subset=["value"])
+    data = data[data["is_default"]] if "is_default" in data else data
+    if data.empty:
+        return empty_figure(t("no_data", lang))
+    data = data.drop_duplicates("region_code")
+    unit, measure = str(data["unit"].iloc[0]), str(data["measure"].iloc[0])
+    divisor, _ = choose_scale(data["value"].tolist(), unit, lang)
+    if unit in ("percent", "rank"):
+        divisor = 1.0
+    ascending = measure == "rank"
+    data = data.sort_values("value", ascending=not ascending)  # plotly draws the first bar at the bottom
+    names = [region_name(row, lang) for _, row in data.iterrows()]
+    selected = [code in highlight for code in data["region_code"]]
+    colours = [HIGHLIGHT if s else OTHER for s in selected]
+    fills = [DERIVED if status == "derived" else colour for status, colour in zip(data["status"], colours, strict=True)]
+    figure = go.Figure(
+        go.Bar(
+            x=data["value"] / divisor, y=names, orientation="h",
+            marker={"color": fills, "line": {"color": colours, "width": 2}},
+            hovertext=[hover_text(row, lang) for _, row in data.iterrows()], hoverinfo="text",
+            customdata=data["region_code"], text=[f"{v / divisor:,.4g}" for v in data["value"]],
+            textposition="outside", cliponaxis=False,
+        )
+    )
+    measure_text = label(MEASURE_LABELS, measure, lang)
+    axis_unit = unit_label(unit, lang, divisor) if unit != "rank" else ""
+    heading = title or f"{t('ranking_title', lang)} — {period_text(data.iloc[0], lang)}"
+    figure.update_layout(
+        title={"text": heading, "x": 0.01, "xanchor": "left"},
+        template="plotly_white", height=440, font={"family": FONT, "size": 13},
+        margin={"l": 140, "r": 50, "t": 60, "b": 50}, showlegend=False,
+        xaxis={"title": {"text": f"{measure_text} ({axis_unit})" if axis_unit else measure_text}},
+        hoverlabel={"align": "left"},
+    )
+    return figure
