@@ -27,7 +27,8 @@ def create_app(config: Config | None = None) -> Dash:
         update_title=None,
     )
     warehouse = Warehouse(config.warehouse)
-    app.layout = lambda: build_layout(config.default_lang)
+    topojson_url = app.get_asset_url("topojson/")
+    app.layout = lambda: build_layout(config.default_lang, topojson_url)
     register_callbacks(app, warehouse, config)
     register_routes(app.server, warehouse)
     return app

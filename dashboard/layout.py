@@ -91,8 +91,12 @@ def downloads_bar(lang: str) -> html.Div:
     )
 
 
-def build_layout(lang: str) -> html.Div:
-    """The page skeleton; options and values arrive from the callbacks."""
+def build_layout(lang: str, topojson_url: str = "/assets/topojson/") -> html.Div:
+    """The page skeleton; options and values arrive from the callbacks.
+
+    ``topojson_url``: where Plotly's geo charts fetch their base topology. Plotly's default is
+    a CDN; the app serves an empty one (the map draws its own boundaries), so it works offline.
+    """
     grid = dag.AgGrid(
         id=ids.TABLE,
         rowData=[],
@@ -143,7 +147,7 @@ def build_layout(lang: str) -> html.Div:
                             tabs,
                             html.Div(id=ids.MESSAGE, className="message", role="status"),
                             html.Div(
-                                dcc.Loading(dcc.Graph(id=ids.CHART, config=GRAPH_CONFIG, style={"height": "440px"}),
+                                dcc.Loading(dcc.Graph(id=ids.CHART, config={**GRAPH_CONFIG, "topojsonURL": topojson_url}, style={"height": "440px"}),
                                             type="dot", delay_show=300),
                                 className="chart-box",
                             ),

@@ -15,7 +15,7 @@ from dashboard.controls import focus_region
 from dashboard.figures.common import empty_figure
 from dashboard.figures.kpi import kpi_specs
 from dashboard.figures.map import features_of, map_figure
-from dashboard.figures.ranking import latest_period, ranking_figure
+from dashboard.figures.ranking import comparison_period, ranking_figure
 from dashboard.figures.share import share_figure
 from dashboard.figures.timeseries import timeseries_figure
 from dashboard.geo import boundaries
@@ -82,7 +82,7 @@ def build_view(snapshot: Snapshot, state: dict) -> View:
     if view == "ranking" or view == "map":
         level, parent = comparison_scope(snapshot, state)
         frame = observations(snapshot, filters_from_state(state, regions=(), region_level=level, region_parent=parent))
-        rows = latest_period(frame)
+        rows = comparison_period(frame, focus_region(state))
         highlight = tuple(state.get("region") or ())
         comparison = f"{level}s" + (f" of {parent}" if parent else "")
         if view == "ranking":

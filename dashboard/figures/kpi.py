@@ -13,6 +13,8 @@ from dashboard.figures.common import hover_text, period_text, region_name
 from dashboard.formatting import format_value
 from dashboard.i18n import QUALIFIER_LABELS, label, t
 
+#: Statuses of figures that describe what happened (targets and forecasts have their own card/view).
+ACTUAL = ("reported", "derived", "provisional", "revised")
 CARDS = (("level", "kpi_latest"), ("yoy_pct", "kpi_growth"), ("share_pct", "kpi_share"), ("rank", "kpi_rank"))
 
 
@@ -26,6 +28,8 @@ def kpi_specs(frame: pd.DataFrame, lang: str, *, progress: pd.DataFrame | None =
     data = frame.dropna(subset=["value"]) if not frame.empty else frame
     if not data.empty and "is_default" in data:
         data = data[data["is_default"]]
+    if not data.empty and "status" in data:
+        data = data[data["status"].isin(ACTUAL)]
     if not data.empty and "share_of" in data:
         data = data[(data["measure"] != "share_pct") | (data["share_of"].fillna("") == "")]
     specs = []

@@ -14,13 +14,25 @@ OTHER = "#a9b4c2"
 DERIVED = "#ffffff"
 
 
-def latest_period(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the latest period (by end, then start) that has a value."""
+def comparison_period(frame: pd.DataFrame, focus: str | None = None) -> pd.DataFrame:
+    """The rows of the one period a ranking or map compares.
+
+    The latest period the focus region has a figure for (so the selected region is on the
+    chart); without one, the period most regions have (a lone region is no comparison),
+    latest first on ties.
+    """
     data = frame.dropna(subset=["value"])
     if data.empty:
         return data
-    last = data.sort_values(["period_end", "period_start"]).iloc[-1]
-    return data[(data["period_end"] == last["period_end"]) & (data["period_start"] == last["period_start"])]
+    own = data[data["region_code"] == focus] if focus else data.iloc[0:0]
+    if not own.empty:
+        pick = own.sort_values(["period_end", "period_start"]).iloc[-1]
+        start, end = pick["period_start"], pick["period_end"]
+    else:
+        counts = data.groupby(["period_end", "period_start"])["region_code"].nunique().reset_index(name="k")
+        pick = counts.sort_values(["k", "period_end", "period_start"]).iloc[-1]
+        start, end = pick["period_start"], pick["period_end"]
+    return data[(data["period_end"] == end) & (data["period_start"] == start)]
 
 
 def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...] = (), title: str = "") -> go.Figure:
@@ -61,7 +73,7 @@ def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...]
         title={"text": heading, "x": 0.01, "xanchor": "left"},
         template="plotly_white", height=440, font={"family": FONT, "size": 13},
         margin={"l": 140, "r": 50, "t": 60, "b": 50}, showlegend=False,
-        xaxis={"title": {"text": f"{measure_text} ({axis_unit})" if axis_unit else measure_text}},
+        xaxis={"title": {"text": f"{measure_text} ({axis_unit})" if axis_unit and axis_unit not in measure_text else measure_text}},
         hoverlabel={"align": "left"},
     )
     return figure

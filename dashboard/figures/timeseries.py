@@ -61,7 +61,7 @@ def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.
         font={"family": FONT, "size": 13},
         margin={"l": 60, "r": 20, "t": 60, "b": 50},
         legend={"orientation": "h", "y": -0.15},
-        yaxis={"title": {"text": f"{measure_text} ({axis_unit})" if axis_unit else measure_text}},
+        yaxis={"title": {"text": f"{measure_text} ({axis_unit})" if axis_unit and axis_unit not in measure_text else measure_text}},
         hoverlabel={"align": "left"},
     )
     if not single_period:
