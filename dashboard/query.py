@@ -322,7 +322,7 @@ def iter_observation_batches(snapshot: Snapshot, batch_rows: int = 50_000):
             FROM observations o LEFT JOIN sources s ON s.source_id = o.source_id
             ORDER BY o.indicator, o.region_code, o.period_start
             """
-        ).fetch_record_batch(batch_rows)
+        ).to_arrow_reader(batch_rows)
         for batch in reader:
             yield batch.to_pandas()
     finally:
