@@ -56,6 +56,8 @@ TEXT: dict[str, dict[str, str]] = {
     "downloads": {"en": "Downloads", "zh": "下载"},
     "sources_title": {"en": "Sources behind this view", "zh": "本视图的数据来源"},
     "figures_supported": {"en": "figures", "zh": "个数据"},
+    "figure": {"en": "figure", "zh": "个数据"},
+    "no_data_for": {"en": "No figures for", "zh": "无数据"},
     "no_sources": {"en": "No figures, so no sources.", "zh": "无数据，因此无来源。"},
     "kpi_latest": {"en": "Latest", "zh": "最新值"},
     "kpi_growth": {"en": "Growth y/y", "zh": "同比增长"},

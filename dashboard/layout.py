@@ -22,6 +22,12 @@ GRAPH_CONFIG = {
 }
 
 
+def blank_figure() -> dict:
+    """What the chart shows before its first render: nothing (not an empty pair of axes)."""
+    return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 440,
+                                   "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff"}}
+
+
 def _field(key: str, control: object, lang: str) -> html.Div:
     return html.Div(
         [html.Label(t(key, lang), id=ids.LABEL_PREFIX + key, className="field-label", htmlFor=_control_id(control)),
@@ -147,7 +153,7 @@ def build_layout(lang: str, topojson_url: str = "/assets/topojson/") -> html.Div
                             tabs,
                             html.Div(id=ids.MESSAGE, className="message", role="status"),
                             html.Div(
-                                dcc.Loading(dcc.Graph(id=ids.CHART, config={**GRAPH_CONFIG, "topojsonURL": topojson_url}, style={"height": "440px"}),
+                                dcc.Loading(dcc.Graph(id=ids.CHART, figure=blank_figure(), config={**GRAPH_CONFIG, "topojsonURL": topojson_url}, style={"height": "440px"}),
                                             type="dot", delay_show=300),
                                 className="chart-box",
                             ),

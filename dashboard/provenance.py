@@ -33,6 +33,6 @@ def sources_panel(summary: pd.DataFrame, lang: str) -> list:
         link = html.A(title, href=row.source_url, target="_blank", rel="noopener noreferrer") if row.source_url.startswith(("http://", "https://")) else html.Span(title)
         meta = " · ".join(p for p in (row.source_publisher, row.source_published_date) if p)
         items.append(html.Li([link, html.Span(f" — {meta}" if meta else "", className="muted"),
-                              html.Span(f" {row.figures} {t('figures_supported', lang)}", className="badge")],
+                              html.Span(f" {row.figures} {t('figure' if row.figures == 1 else 'figures_supported', lang)}", className="badge")],
                              **{"data-source-id": row.source_id}))
     return [heading, html.Ol(items, className="source-list")]

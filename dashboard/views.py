@@ -32,6 +32,7 @@ class View:
     rows: pd.DataFrame
     kpis: list[dict]
     comparison: str = ""  # which regions a ranking or map compares, for the metadata sidecar
+    missing: tuple[str, ...] = ()  # selected regions this view has no figure for (named on the page)
 
 
 def series_title(snapshot: Snapshot, state: dict, lang: str) -> str:
@@ -94,9 +95,18 @@ def build_view(snapshot: Snapshot, state: dict) -> View:
     if view == "share":
         frame = observations(snapshot, filters_from_state(state, measures=("share_pct",)))
         frame = frame[frame["share_of"].fillna("") == ""]
-        return View(share_figure(frame, lang), frame.reset_index(drop=True), kpis)
+        return View(share_figure(frame, lang), frame.reset_index(drop=True), kpis,
+                    missing=_missing(snapshot, state, frame, lang))
     frame = observations(snapshot, filters_from_state(state))
-    return View(timeseries_figure(frame, lang, title=title), frame, kpis)
+    return View(timeseries_figure(frame, lang, title=title), frame, kpis, missing=_missing(snapshot, state, frame, lang))
+
+
+def _missing(snapshot: Snapshot, state: dict, frame: pd.DataFrame, lang: str) -> tuple[str, ...]:
+    """Names of the selected regions without a figure in ``frame``: said, not silently dropped."""
+    have = set(frame.dropna(subset=["value"])["region_code"]) if not frame.empty else set()
+    names = reference_table(snapshot, "regions").set_index("code")
+    column = "name_zh" if lang == "zh" else "name_en"
+    return tuple(names.loc[c, column] if c in names.index else c for c in state.get("region") or [] if c not in have)
 
 
 def _kpis(snapshot: Snapshot, state: dict, lang: str) -> list[dict]:

@@ -21,6 +21,7 @@ def register(app: Dash) -> None:
         *[Output(ids.LABEL_PREFIX + key, "children") for key in LABELS],
         *[Output(f"tab-{v}", "label") for v in VIEWS],
         *[Output(component, "children") for component, _ in BUTTONS],
+        Output(ids.YEAR_FROM, "placeholder"), Output(ids.YEAR_TO, "placeholder"),
         Input(ids.LANG, "value"),
     )
     def translate(lang: str):
@@ -30,6 +31,7 @@ def register(app: Dash) -> None:
             *[t(key, lang) for key in LABELS],
             *[t(f"view_{v}", lang) for v in VIEWS],
             *[t(key, lang) for _, key in BUTTONS],
+            t("from", lang), t("to", lang),
         )
 
     app.clientside_callback(

@@ -38,6 +38,8 @@ def register(app: Dash, warehouse: Warehouse) -> None:
         view = build_view(snapshot, state)
         rows = view.rows
         message = "" if not rows.dropna(subset=["value"]).empty else t("no_data", lang)
+        if view.missing and not message:
+            message = f"{t('no_data_for', lang)}: {', '.join(view.missing)}"
         return (
             view.figure, table_rows(rows, lang), column_defs(lang), kpi_cards(view.kpis),
             sources_panel(source_summary(rows), lang), message,

@@ -30,6 +30,17 @@ def period_text(row: pd.Series, lang: str) -> str:
     return f"{start:%b}–{end:%b} {start.year}"
 
 
+def x_positions(group: pd.DataFrame) -> tuple[list, bool]:
+    """Where a series' points sit on the time axis, and whether the axis counts whole years.
+
+    Annual figures are placed at their year (2025), not at 31 December, which Plotly would draw
+    next to the tick of the following year; other periods at their end date.
+    """
+    if len(group) and set(group["period_kind"]) == {"year"}:
+        return [d.year for d in group["period_start"]], True
+    return list(group["period_end"]), False
+
+
 def hover_text(row: pd.Series, lang: str) -> str:
     """Region, period, value, status and the source of one point."""
     qualifier = label(QUALIFIER_LABELS, row["qualifier"], lang)

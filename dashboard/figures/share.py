@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import FONT, empty_figure, hover_text, period_text, region_name
+from dashboard.figures.common import FONT, empty_figure, hover_text, period_text, region_name, x_positions
 from dashboard.figures.timeseries import MARKERS, PALETTE
 from dashboard.i18n import t
 
@@ -35,8 +35,11 @@ def share_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.Figur
                            hovertext=hover, hoverinfo="text", text=[f"{v:.3g}%" for v in group["value"]],
                            textposition="outside", cliponaxis=False)
             continue
+        x, annual = x_positions(group)
+        if annual:
+            figure.update_xaxes(dtick=1, tickformat="d")
         figure.add_scatter(
-            x=group["period_end"], y=group["value"], name=name, mode="lines+markers",
+            x=x, y=group["value"], name=name, mode="lines+markers",
             line={"color": colour, "width": 2, "dash": "dot"},
             marker={"symbol": [MARKERS.get(s, "circle") for s in group["status"]], "size": 10, "color": colour},
             hovertext=hover, hoverinfo="text",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import FONT, empty_figure, hover_text, period_text, region_name
+from dashboard.figures.common import FONT, empty_figure, hover_text, period_text, region_name, x_positions
 from dashboard.formatting import choose_scale, unit_label
 from dashboard.i18n import MEASURE_LABELS, label, t
 
@@ -46,8 +46,11 @@ def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.
             )
             continue
         symbols = [MARKERS.get(s, "circle") for s in group["status"]]
+        x, annual = x_positions(group)
+        if annual:
+            figure.update_xaxes(dtick=1, tickformat="d")
         figure.add_scatter(
-            x=group["period_end"], y=group["value"] / divisor, name=name, mode="lines+markers",
+            x=x, y=group["value"] / divisor, name=name, mode="lines+markers",
             line={"color": colour, "width": 2}, marker={"symbol": symbols, "size": 9, "color": colour},
             hovertext=hover, hoverinfo="text", customdata=group["source_id"],
             meta=code,

@@ -37,3 +37,15 @@ def test_one_period_is_bars_with_the_period_in_the_title():
     figure = share_figure(data, "en")
     assert figure.data[0].type == "bar"
     assert "Jan–Jul 2023" in figure.layout.title.text
+
+
+def test_annual_shares_sit_at_their_year_not_at_next_januarys_tick():
+    data = result([
+        {"measure": "share_pct", "unit": "percent", "value": 12.2, "period_kind": "year",
+         "period_start": date(2019, 1, 1), "period_end": date(2019, 12, 31)},
+        {"measure": "share_pct", "unit": "percent", "value": 17.2, "period_kind": "year",
+         "period_start": date(2023, 1, 1), "period_end": date(2023, 12, 31)},
+    ])
+    figure = share_figure(data, "en")
+    assert list(figure.data[0].x) == [2019, 2023]
+    assert figure.layout.xaxis.dtick == 1

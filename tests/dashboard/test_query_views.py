@@ -93,3 +93,12 @@ def test_each_view_builds_a_figure(snapshot):
         assert len(built.figure.data) > 0, view
     assert comparison_scope(snapshot, {"region": ["441800"]}) == ("city", "440000")
     assert comparison_scope(snapshot, {"region": ["CN"]}) == ("province", None)
+
+
+def test_selected_regions_without_figures_are_named(snapshot):
+    state = {**SHARE_QUESTION, "view": "timeseries", "measure": "level", "period_kind": "year", "to": None,
+             "region": ["440000", "CN"]}
+    built = build_view(snapshot, state)
+    assert set(built.rows["region_code"]) == {"440000"}
+    assert built.missing == ("China",)
+    assert build_view(snapshot, {**state, "lang": "zh"}).missing == ("中国",)
