@@ -20,7 +20,7 @@ from tests.browser.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 #: The machine is shared; the first render (Plotly, the grid, a cold DuckDB) can take a few seconds.
-expect.set_options(timeout=15_000)
+expect.set_options(timeout=30_000)
 
 SHARE_QUESTION = ("?view=ranking&region=440000&indicator=production&product=automobiles&industry=C36"
                   "&measure=share_pct&period_kind=ytd&to=2023-07")
@@ -144,7 +144,7 @@ def test_the_csv_download_is_the_table_and_the_sidecar_describes_it(page, live_s
     expect(title(page)).to_contain_text("Ranking")
     shown = row_count(page)
     assert shown > 1
-    codes = set(page.locator(f"#{ids.TABLE} .ag-row [col-id=region_code]").all_text_contents())
+    names = set(page.locator(f"#{ids.TABLE} .ag-row [col-id=region]").all_text_contents())
 
     with page.expect_download() as info:
         page.locator(f"#{ids.DOWNLOAD_BUTTON}").click()
@@ -152,7 +152,7 @@ def test_the_csv_download_is_the_table_and_the_sidecar_describes_it(page, live_s
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == shown
-    assert {r["region_code"] for r in rows} == codes
+    assert {r["region_name_en"] for r in rows} == names
     assert len({(r["period_start"], r["period_end"]) for r in rows}) == 1
     assert all(r["source_id"] for r in rows)
 
