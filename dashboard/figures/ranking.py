@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import FONT, empty_figure, hover_text, period_text, region_name
+from dashboard.figures.common import FONT, empty_figure, hover_text, light_template, period_text, region_name
 from dashboard.formatting import choose_scale, unit_label
 from dashboard.i18n import MEASURE_LABELS, label, t
 
@@ -71,7 +71,7 @@ def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...]
     heading = title or f"{t('ranking_title', lang)} — {period_text(data.iloc[0], lang)}"
     figure.update_layout(
         title={"text": heading, "x": 0.01, "xanchor": "left"},
-        template="plotly_white", height=440, font={"family": FONT, "size": 13},
+        template=light_template(), height=440, font={"family": FONT, "size": 13},
         margin={"l": 140, "r": 50, "t": 60, "b": 50}, showlegend=False,
         xaxis={"title": {"text": f"{measure_text} ({axis_unit})" if axis_unit and axis_unit not in measure_text else measure_text}},
         hoverlabel={"align": "left"},

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import FONT, empty_figure, hover_text, period_text, region_name, x_positions
+from dashboard.figures.common import (
+    FONT,
+    empty_figure,
+    hover_text,
+    light_template,
+    period_text,
+    region_name,
+    x_positions,
+)
 from dashboard.figures.timeseries import MARKERS, PALETTE
 from dashboard.i18n import t
 
@@ -49,7 +57,7 @@ def share_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.Figur
         heading = f"{heading} — {period_text(data.iloc[0], lang)}"
     figure.update_layout(
         title={"text": heading, "x": 0.01, "xanchor": "left"},
-        template="plotly_white", height=440, font={"family": FONT, "size": 13},
+        template=light_template(), height=440, font={"family": FONT, "size": 13},
         margin={"l": 60, "r": 20, "t": 60, "b": 50}, legend={"orientation": "h", "y": -0.15},
         yaxis={"title": {"text": "%"}, "rangemode": "tozero"}, hoverlabel={"align": "left"},
         showlegend=not single,

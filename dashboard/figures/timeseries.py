@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import FONT, empty_figure, hover_text, period_text, region_name, x_positions
+from dashboard.figures.common import (
+    FONT,
+    empty_figure,
+    hover_text,
+    light_template,
+    period_text,
+    region_name,
+    x_positions,
+)
 from dashboard.formatting import choose_scale, unit_label
 from dashboard.i18n import MEASURE_LABELS, label, t
 
@@ -59,7 +67,7 @@ def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.
     axis_unit = unit_label(unit, lang, divisor) if unit not in ("rank",) else ""
     figure.update_layout(
         title={"text": title or measure_text, "x": 0.01, "xanchor": "left"},
-        template="plotly_white",
+        template=light_template(),
         height=440,
         font={"family": FONT, "size": 13},
         margin={"l": 60, "r": 20, "t": 60, "b": 50},
