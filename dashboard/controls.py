@@ -188,7 +188,7 @@ def normalise(
     state["view"] = requested.get("view") if requested.get("view") in VIEWS else "timeseries"
     state["from"] = requested.get("from")
     state["to"] = requested.get("to")
-    state["sources"] = requested.get("sources") if requested.get("sources") == "all" else None
+    state["source"] = requested.get("source") if requested.get("source") == "all" else None
     return Controls(state=state, options=options, notes=notes)
 
 

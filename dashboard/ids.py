@@ -42,3 +42,5 @@ FIELDS = (
     ("industry", INDUSTRY), ("scope", SCOPE), ("measure", MEASURE), ("period_kind", PERIOD_KIND),
     ("period_range", YEAR_FROM), ("status_filter", STATUS),
 )
+RUN_STATUS = "run-status"
+RUN_STATUS_TICK = "run-status-tick"

@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import t
+from dashboard.runs import run_status_element
 from dashboard.urlstate import VIEWS
 
 #: The chart's modebar: PNG through Plotly's own "download as image" (offline, in the browser).
@@ -144,6 +145,7 @@ def build_layout(lang: str, topojson_url: str = "/assets/topojson/") -> html.Div
                 className="page-header",
             ),
             html.Div(id=ids.URL_NOTE, className="message url-note", role="alert"),
+            run_status_element(),
             html.Main(
                 [
                     filters_panel(lang),

@@ -124,6 +124,10 @@ class Filters:
     #: siblings a ranking or a map compares.
     region_level: str | None = None
     region_parent: str | None = None
+    #: Several codes at once (the HTTP API's ``?indicator=a,b``); combined with the single fields above.
+    indicators: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
 
 
 #: Columns of a query result, in the order the table and the CSV show them.
@@ -155,6 +159,9 @@ def where_clause(filters: Filters) -> tuple[str, list]:
         if value is not None:
             parts.append(f"o.{'industry_code' if column == 'industry' else column} = ?")
             params.append(value)
+    member("indicator", filters.indicators)
+    member("industry_code", filters.industries)
+    member("product", filters.products)
     member("measure", filters.measures)
     member("period_kind", filters.period_kinds)
     member("status", filters.statuses)

@@ -30,6 +30,6 @@ def filters_from_state(state: dict, **override) -> Filters:
         date_from=month_bounds(state.get("from"), end=False),
         date_to=month_bounds(state.get("to"), end=True),
         statuses=tuple(state.get("status") or ()),
-        all_sources=state.get("sources") == "all",
+        all_sources=state.get("source") == "all",
     )
     return replace(filters, **override)

@@ -1,9 +1,12 @@
 """The page's state in its URL query string, so that a copied link reproduces the view.
 
 Parameter names are the HTTP API's (``region``, ``industry``, ``indicator``, ``product``,
-``measure``, ``period_kind``, ``from``, ``to``, ``status``) plus the page's own ``view``,
-``lang``, ``scope`` and ``sources=all``. Several codes are comma-separated
-(``?region=440000,310000&lang=zh``).
+``measure``, ``period_kind``, ``from``, ``to``, ``status``, ``source=all``) plus the page's own
+``view``, ``lang`` and ``scope``. Several codes are comma-separated (``?region=440000,310000&lang=zh``).
+
+The code pattern is the HTTP API's (:data:`dashboard.params.CODE_PATTERN`). Unlike the API,
+which rejects a request with a bad parameter, the page keeps what is valid (each bad code
+dropped on its own) so that a slightly broken link still opens a useful view.
 
 This is the only place a URL's text enters the page. Each value is checked for its shape (a
 code pattern, a known vocabulary word, a ``YYYY[-MM[-DD]]`` date); whatever fails is dropped
@@ -17,18 +20,20 @@ import re
 from datetime import date
 from urllib.parse import parse_qs, urlencode
 
+from dashboard.params import CODE_PATTERN
+
 MEASURES = ("level", "yoy_pct", "share_pct", "rank", "target")
 PERIOD_KINDS = ("ytd", "month", "quarter", "half", "year", "span")
 STATUSES = ("reported", "derived", "estimated", "provisional", "revised", "target")
 VIEWS = ("timeseries", "ranking", "share", "map")
 LANGS = ("en", "zh")
-#: Region, industry, indicator, product and scope codes: letters, digits, ``-``, ``_``, ``.``.
-CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+#: Region, industry, indicator, product and scope codes: the API's pattern, matched in full.
+CODE = re.compile(f"^{CODE_PATTERN.pattern}$")
 MONTH = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 MAX_REGIONS = 12
 #: The order of parameters in a URL the page writes (stable, so links compare equal).
 ORDER = ("view", "lang", "region", "indicator", "product", "industry", "scope", "measure", "period_kind",
-         "from", "to", "status", "sources")
+         "from", "to", "status", "source")
 
 
 def _month(text: str) -> str | None:
@@ -103,11 +108,11 @@ def parse_query(search: str | None) -> tuple[dict, list[str]]:
                 reject("status", w)
         if good:
             state["status"] = good
-    if (value := one("sources")) is not None:
+    if (value := one("source")) is not None:
         if value == "all":
-            state["sources"] = "all"
-        else:
-            reject("sources", value)
+            state["source"] = "all"
+        elif value != "default":
+            reject("source", value)
     return state, notes
 
 

@@ -21,7 +21,7 @@ def metadata(state: dict, snapshot, rows, comparison: str) -> dict:
         "title_zh": series_title(snapshot, state, "zh"),
         "view": state.get("view"),
         "filters": {k: state.get(k) for k in ("region", "indicator", "product", "industry", "scope", "measure",
-                                               "period_kind", "from", "to", "status", "sources")},
+                                               "period_kind", "from", "to", "status", "source")},
         "compared_regions": comparison or None,
         "query": to_query(url_state),
         "snapshot_id": snapshot.snapshot_id,

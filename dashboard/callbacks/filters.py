@@ -51,7 +51,7 @@ def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
             lang = requested.get("lang") or config.default_lang
         else:
             requested = dict(zip(KEYS, controls, strict=True))
-            requested.update(view=view, sources="all" if all_sources else None)
+            requested.update(view=view, source="all" if all_sources else None)
             if ctx.triggered_id == ids.WITHIN and requested.get("within"):
                 requested["region"] = [c for c in requested.get("region") or []
                                        if c == requested["within"] or c == "CN"] or [requested["within"]]
@@ -84,6 +84,6 @@ def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
         url_state = {k: v for k, v in state.items() if k not in ("within", "snapshot")}
         return (
             *option_lists, *control_values,
-            ["all"] if state.get("sources") == "all" else [], state["view"], lang,
+            ["all"] if state.get("source") == "all" else [], state["view"], lang,
             to_query(url_state), state, note,
         )

@@ -10,7 +10,7 @@ from dashboard.selection import filters_from_state
 def test_state_becomes_filters_and_views_override_fields():
     state = {"region": ["440000", "CN"], "indicator": "production", "product": "", "industry": "C36", "scope": "",
              "measure": "share_pct", "period_kind": "ytd", "from": "2022", "to": "2023-07", "status": ["reported"],
-             "sources": "all"}
+             "source": "all"}
     filters = filters_from_state(state)
     assert filters.regions == ("440000", "CN") and filters.product == ""
     assert (filters.date_from, filters.date_to) == (date(2022, 1, 1), date(2023, 7, 31))
