@@ -27,6 +27,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "snapshot": {"en": "Data snapshot", "zh": "数据快照"},
     "rows": {"en": "rows", "zh": "行"},
+    "row": {"en": "row", "zh": "行"},
     "source": {"en": "Source", "zh": "来源"},
     "published": {"en": "Published", "zh": "发布日期"},
     "status": {"en": "Status", "zh": "状态"},

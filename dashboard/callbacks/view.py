@@ -43,5 +43,5 @@ def register(app: Dash, warehouse: Warehouse) -> None:
         return (
             view.figure, table_rows(rows, lang), column_defs(lang), kpi_cards(view.kpis),
             sources_panel(source_summary(rows), lang), message,
-            f"{len(rows)} {t('rows', lang)}", snapshot_line(snapshot, lang), no_update,
+            f"{len(rows)} {t('row' if len(rows) == 1 else 'rows', lang)}", snapshot_line(snapshot, lang), no_update,
         )

@@ -12,6 +12,7 @@ from dashboard.i18n import MEASURE_LABELS, label, t
 HIGHLIGHT = "#0072B2"
 OTHER = "#a9b4c2"
 DERIVED = "#ffffff"
+MIN_SLOTS = 8
 
 
 def comparison_period(frame: pd.DataFrame, focus: str | None = None) -> pd.DataFrame:
@@ -75,5 +76,7 @@ def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...]
         margin={"l": 140, "r": 50, "t": 60, "b": 50}, showlegend=False,
         xaxis={"title": {"text": f"{measure_text} ({axis_unit})" if axis_unit and axis_unit not in measure_text else measure_text}},
         hoverlabel={"align": "left"},
+        # At least MIN_SLOTS bar positions, empty ones below: a lone region is a bar, not a wall.
+        yaxis={"range": [len(data) - 0.5 - max(len(data), MIN_SLOTS), len(data) - 0.5]},
     )
     return figure

@@ -54,3 +54,10 @@ def test_empty_selection_says_so():
     figure = ranking_figure(result([{"value": None}]), "en")
     assert figure.data == ()
     assert "No figures" in figure.layout.annotations[0].text
+
+
+def test_a_lone_region_gets_a_bar_not_the_whole_plot():
+    figure = ranking_figure(result([{"value": 17.8, "measure": "share_pct", "unit": "percent"}]), "en")
+    low, high = figure.layout.yaxis.range
+    assert high - low >= 8
+    assert figure.layout.xaxis.title.text == "Share of parent region (%)"
