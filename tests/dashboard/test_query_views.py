@@ -102,3 +102,22 @@ def test_selected_regions_without_figures_are_named(snapshot):
     assert set(built.rows["region_code"]) == {"440000"}
     assert built.missing == ("China",)
     assert build_view(snapshot, {**state, "lang": "zh"}).missing == ("中国",)
+
+
+def test_pinned_keeps_a_views_snapshot_after_a_new_one_is_published(tmp_path, default_warehouse):
+    import os
+    import shutil
+
+    source = (default_warehouse / "current").resolve()
+    root = tmp_path / "wh"
+    for name in ("a", "b"):
+        shutil.copytree(source, root / "snapshots" / name)
+    (root / "current").symlink_to(root / "snapshots" / "a")
+    warehouse = Warehouse(root)
+    assert warehouse.snapshot().snapshot_id == "a"
+    (root / "next").symlink_to(root / "snapshots" / "b")
+    os.replace(root / "next", root / "current")
+    assert warehouse.snapshot().snapshot_id == "b"
+    assert warehouse.pinned("a").snapshot_id == "a"  # still open: the download matches the view
+    assert warehouse.pinned("gone").snapshot_id == "b"
+    assert warehouse.pinned(None).snapshot_id == "b"
