@@ -318,16 +318,17 @@ def observations_parquet(snapshot: Snapshot) -> Path:
 def iter_observation_batches(snapshot: Snapshot, batch_rows: int = 50_000):
     """The whole ``observations`` table with source titles, as DataFrames of ``batch_rows``.
 
-    Streamed from DuckDB in record batches so a large snapshot is never held in memory whole.
+    Streamed from DuckDB in record batches so a large snapshot is never held in memory whole;
+    no ORDER BY (a sort would have to see every row before sending the first), so the row order
+    is roughly the file's (sorted by indicator, region, period) but not guaranteed.
     """
     cursor = snapshot.connection.cursor()
     try:
-        reader = cursor.execute(
+        reader = cursor.sql(
             """
             SELECT o.*, s.title AS source_title, s.publisher AS source_publisher, s.url AS source_url,
                    s.published_date AS source_published_date
             FROM observations o LEFT JOIN sources s ON s.source_id = o.source_id
-            ORDER BY o.indicator, o.region_code, o.period_start
             """
         ).to_arrow_reader(batch_rows)
         for batch in reader:
