@@ -43,8 +43,9 @@ def map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, highlight: tupl
         colorscale=[[0, "#eceff3"], [1, "#eceff3"]], showscale=False, hoverinfo="skip",
         marker={"line": {"color": "#ffffff", "width": 0.6}}, name="",
     )
+    coloured = features_of(geojson, codes=set(data["region_code"]))  # each shape sent once more, not all twice
     figure.add_choropleth(
-        geojson=geojson, featureidkey="properties.code", locations=data["region_code"],
+        geojson=coloured, featureidkey="properties.code", locations=data["region_code"],
         z=data["value"] / divisor, colorscale=COLOURSCALE, reversescale=measure == "rank",
         marker={"line": {"color": ["#d55e00" if c in highlight else "#ffffff" for c in data["region_code"]],
                          "width": [1.2 if c in highlight else 0.6 for c in data["region_code"]]}},
