@@ -19,7 +19,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-TABLES = ("observations", "regions", "industries", "indicators", "sources")
+#: Tables opened as views when the snapshot has them (later ETL stages add the last two).
+TABLES = ("observations", "regions", "industries", "indicators", "sources", "target_progress", "reconciliation")
 
 
 class NoSnapshotError(RuntimeError):
@@ -34,6 +35,9 @@ class Snapshot:
     path: Path
     manifest: dict
     connection: duckdb.DuckDBPyConnection = field(repr=False, compare=False)
+    #: Per-snapshot memo of small, repeated queries (option lists): a new snapshot starts empty,
+    #: so cached answers can never outlive the data they came from.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def sql(self, query: str, params: list | dict | None = None) -> pd.DataFrame:
         """Run a parameterised query on a cursor of its own (safe across threads)."""
@@ -76,6 +80,18 @@ class Warehouse:
                 old.connection.close()
             return snapshot
 
+    def pinned(self, snapshot_id: str | None) -> Snapshot:
+        """The snapshot ``snapshot_id`` while it is still open here, else the current one.
+
+        Lets a second callback of the same page (a download) read the very snapshot the view
+        was drawn from, even if a newer one was published in between.
+        """
+        with self._lock:
+            cached = self._cache.get(snapshot_id or "")
+            if cached is not None and cached.path.exists():
+                return cached
+        return self.snapshot()
+
 
 def _open_snapshot(snapshot_id: str, path: Path) -> Snapshot:
     connection = duckdb.connect(":memory:", config={"threads": 2})
@@ -104,6 +120,10 @@ class Filters:
     date_to: date | None = None
     statuses: tuple[str, ...] = ()
     all_sources: bool = False
+    #: Restrict to regions of one level (``province``, ``city``) and/or one parent: the
+    #: siblings a ranking or a map compares.
+    region_level: str | None = None
+    region_parent: str | None = None
     #: Several codes at once (the HTTP API's ``?indicator=a,b``); combined with the single fields above.
     indicators: tuple[str, ...] = ()
     industries: tuple[str, ...] = ()
@@ -151,6 +171,12 @@ def where_clause(filters: Filters) -> tuple[str, list]:
     if filters.date_to is not None:
         parts.append("o.period_end <= ?")
         params.append(filters.date_to)
+    if filters.region_level is not None:
+        parts.append("o.region_code IN (SELECT code FROM regions WHERE level = ?)")
+        params.append(filters.region_level)
+    if filters.region_parent is not None:
+        parts.append("o.region_code IN (SELECT code FROM regions WHERE parent_code = ?)")
+        params.append(filters.region_parent)
     if not filters.all_sources:
         parts.append("o.is_default")
     return (" AND ".join(parts) or "TRUE"), params
@@ -224,3 +250,88 @@ def period_bounds(snapshot: Snapshot) -> tuple[date, date]:
     """The first and last period end in the snapshot."""
     row = snapshot.sql("SELECT min(period_end) AS lo, max(period_end) AS hi FROM observations")
     return pd.Timestamp(row["lo"].iloc[0]).date(), pd.Timestamp(row["hi"].iloc[0]).date()
+
+
+def _memo(snapshot: Snapshot, key: str, compute) -> pd.DataFrame:
+    if key not in snapshot.memo:
+        snapshot.memo[key] = compute()
+    return snapshot.memo[key]
+
+
+def dimension_options(snapshot: Snapshot) -> pd.DataFrame:
+    """Every combination of the filter dimensions that has data, with its row count.
+
+    One small table (hundreds of rows) from which the page derives each dropdown's options,
+    so a filter offers only choices that lead to figures. Memoised per snapshot.
+    """
+    return _memo(snapshot, "dimensions", lambda: snapshot.sql(
+        """
+        SELECT indicator, product, industry_code, scope, measure, period_kind, status, count(*) AS n
+        FROM observations WHERE is_default AND value IS NOT NULL
+        GROUP BY ALL ORDER BY n DESC, indicator, product, industry_code, scope, measure, period_kind, status
+        """
+    ))
+
+
+def reference_table(snapshot: Snapshot, name: str) -> pd.DataFrame:
+    """A reference table (``regions``, ``industries``, ``indicators``) of the snapshot, memoised."""
+    columns = {
+        "regions": "code, parent_code, level, name_zh, name_en",
+        "industries": "code, parent_code, classification, name_zh, name_en",
+        "indicators": "code, name_zh, name_en",
+    }[name]
+    return _memo(snapshot, f"ref:{name}", lambda: snapshot.sql(f"SELECT {columns} FROM {name} ORDER BY code"))
+
+
+def region_counts(snapshot: Snapshot) -> pd.DataFrame:
+    """Regions with data and how many default figures each has (memoised)."""
+    return _memo(snapshot, "region_counts", lambda: snapshot.sql(
+        "SELECT region_code AS code, count(*) AS n FROM observations WHERE is_default GROUP BY ALL"
+    ))
+
+
+def period_ends(snapshot: Snapshot, filters: Filters) -> list[date]:
+    """The distinct period ends of a selection (for the period-range pickers), oldest first."""
+    where, params = where_clause(filters)
+    frame = snapshot.sql(f"SELECT DISTINCT o.period_end FROM observations o WHERE {where} ORDER BY 1", params)
+    return [pd.Timestamp(v).date() for v in frame["period_end"]]
+
+
+def target_progress(snapshot: Snapshot, region: str, indicator: str, product: str) -> pd.DataFrame:
+    """Rows of ``target_progress`` (added by the derive stage) for one region and series; empty without the table."""
+    if not snapshot.has_table("target_progress"):
+        return pd.DataFrame()
+    columns = set(snapshot.sql("SELECT * FROM target_progress LIMIT 0").columns)
+    parts, params = ["region_code = ?"], [region]
+    for column, value in (("indicator", indicator), ("product", product)):
+        if column in columns:
+            parts.append(f"{column} = ?")
+            params.append(value)
+    return snapshot.sql(f"SELECT * FROM target_progress WHERE {' AND '.join(parts)}", params)
+
+
+def observations_parquet(snapshot: Snapshot) -> Path:
+    """The snapshot's observations file (sent as it is for the full-snapshot download)."""
+    return snapshot.path / "observations.parquet"
+
+
+def iter_observation_batches(snapshot: Snapshot, batch_rows: int = 50_000):
+    """The whole ``observations`` table with source titles, as DataFrames of ``batch_rows``.
+
+    Streamed from DuckDB in record batches so a large snapshot is never held in memory whole;
+    no ORDER BY (a sort would have to see every row before sending the first), so the row order
+    is roughly the file's (sorted by indicator, region, period) but not guaranteed.
+    """
+    cursor = snapshot.connection.cursor()
+    try:
+        reader = cursor.sql(
+            """
+            SELECT o.*, s.title AS source_title, s.publisher AS source_publisher, s.url AS source_url,
+                   s.published_date AS source_published_date
+            FROM observations o LEFT JOIN sources s ON s.source_id = o.source_id
+            """
+        ).to_arrow_reader(batch_rows)
+        for batch in reader:
+            yield batch.to_pandas()
+    finally:
+        cursor.close()
