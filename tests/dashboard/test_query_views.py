@@ -52,8 +52,19 @@ def test_period_ends_of_a_selection(snapshot):
     assert date(2023, 7, 31) in ends and ends == sorted(ends)
 
 
-def test_target_progress_is_empty_without_the_table(snapshot):
-    assert target_progress(snapshot, "440000", "production", "automobiles").empty
+def test_target_progress_is_empty_without_the_table(tmp_path, default_warehouse):
+    import shutil
+
+    copy = tmp_path / "wh" / "snapshots" / "s1"
+    shutil.copytree((default_warehouse / "current").resolve(), copy)
+    (copy / "target_progress.parquet").unlink(missing_ok=True)  # a snapshot from before the derive stage
+    (tmp_path / "wh" / "current").symlink_to(copy)
+    assert target_progress(Warehouse(tmp_path / "wh").snapshot(), "440000", "production", "automobiles").empty
+
+
+def test_target_progress_of_the_default_dataset(snapshot):
+    progress = target_progress(snapshot, "440000", "production", "automobiles")
+    assert progress["target_value"].tolist() == [5.3e6]  # Guangdong: 530万辆 by 2025
 
 
 def test_target_progress_is_read_when_published(tmp_path, default_warehouse):
