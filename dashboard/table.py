@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.figures.common import period_text, region_name
-from dashboard.formatting import format_value
-from dashboard.i18n import MEASURE_LABELS, QUALIFIER_LABELS, STATUS_LABELS, label
+from dashboard.figures.common import period_text, qualified_value, region_name
+from dashboard.i18n import MEASURE_LABELS, STATUS_LABELS, label
 
 COLUMNS = [
     ("region", {"en": "Region", "zh": "地区"}),
@@ -44,8 +43,6 @@ def table_rows(frame: pd.DataFrame, lang: str) -> list[dict]:
     """One dict per observation, every row (the grid pages them, the CSV has them all)."""
     rows = []
     for _, row in frame.iterrows():
-        qualifier = label(QUALIFIER_LABELS, row["qualifier"], lang)
-        shown = format_value(row["value"], row["unit"], lang, measure=row["measure"])
         industry = (row["industry_name_zh"] if lang == "zh" else row["industry_name_en"]) or row["industry_code"]
         url = row["source_url"] or ""
         rows.append(
@@ -56,7 +53,7 @@ def table_rows(frame: pd.DataFrame, lang: str) -> list[dict]:
                 "label_published": row["label_published"],
                 "period": period_text(row, lang),
                 "measure": label(MEASURE_LABELS, row["measure"], lang),
-                "display_value": f"{qualifier} {shown}".strip(),
+                "display_value": qualified_value(row, lang),
                 "value": None if pd.isna(row["value"]) else float(row["value"]),
                 "unit": row["unit"],
                 "status": label(STATUS_LABELS, row["status"], lang) + ("" if row["is_default"] else " *"),

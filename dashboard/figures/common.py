@@ -50,16 +50,30 @@ def x_positions(group: pd.DataFrame) -> tuple[list, bool]:
     return list(group["period_end"]), False
 
 
+def qualified_value(row: pd.Series, lang: str, *, measure: str | None = None) -> str:
+    """A value with its qualifier as the reader says it: ``超过 530万辆``, ``about 17%``.
+
+    A rank that is a lower bound (derived among an incomplete set of regions) reads
+    "3rd or lower" / "第3位或更后": "more than 3rd" would say the opposite.
+    """
+    measure = measure or row["measure"]
+    value = format_value(row["value"], row["unit"], lang, measure=measure)
+    qualifier = row.get("qualifier", "exact") or "exact"
+    if measure == "rank" and qualifier == "at_least" and value != "—":
+        return f"{value}或更后" if lang == "zh" else f"{value} or lower"
+    prefix = label(QUALIFIER_LABELS, qualifier, lang)
+    return f"{prefix} {value}".strip()
+
+
 def hover_text(row: pd.Series, lang: str) -> str:
     """Region, period, value, status and the source of one point."""
-    qualifier = label(QUALIFIER_LABELS, row["qualifier"], lang)
-    value = format_value(row["value"], row["unit"], lang, measure=row["measure"])
+    value = qualified_value(row, lang)
     source = row.get("source_title") or row["source_id"]
     published = row.get("source_published_date")
     published_text = "" if published is None or pd.isna(published) else str(published)
     lines = [
         f"<b>{region_name(row, lang)}</b> · {period_text(row, lang)}",
-        f"{(qualifier + ' ') if qualifier else ''}{value}",
+        value,
         f"{t('status', lang)}: {label(STATUS_LABELS, row['status'], lang)}",
         f"{t('source', lang)}: {_shorten(str(source))}",
         f"{t('published', lang)}: {published_text or '—'}",

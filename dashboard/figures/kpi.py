@@ -9,9 +9,8 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
-from dashboard.figures.common import hover_text, period_text, region_name
-from dashboard.formatting import format_value
-from dashboard.i18n import QUALIFIER_LABELS, label, t
+from dashboard.figures.common import hover_text, period_text, qualified_value, region_name
+from dashboard.i18n import t
 
 #: Statuses of figures that describe what happened (targets and forecasts have their own card/view).
 ACTUAL = ("reported", "derived", "provisional", "revised")
@@ -39,10 +38,9 @@ def kpi_specs(frame: pd.DataFrame, lang: str, *, progress: pd.DataFrame | None =
             specs.append({"key": measure, "title": t(key, lang), "value": t("kpi_none", lang), "detail": "", "hover": ""})
             continue
         row = rows.sort_values(["period_end", "period_start"]).iloc[-1]
-        qualifier = label(QUALIFIER_LABELS, row["qualifier"], lang) if "qualifier" in row else ""
-        value = format_value(row["value"], row["unit"], lang, measure=measure)
+        value = qualified_value(row, lang, measure=measure)
         specs.append({
-            "key": measure, "title": t(key, lang), "value": f"{qualifier} {value}".strip(),
+            "key": measure, "title": t(key, lang), "value": value,
             "detail": f"{region_name(row, lang)} · {period_text(row, lang)}",
             "hover": hover_text(row, lang).replace("<br>", "\n").replace("<b>", "").replace("</b>", ""),
         })
