@@ -70,11 +70,11 @@ def register_callbacks(app: Dash, warehouse: Warehouse, default_regions: tuple[s
         if parsed is None:
             return [], None, [], None
         snapshot = warehouse.snapshot()
-        counts = snapshot.sql(
+        counts = snapshot.memo(("measures", parsed), lambda: snapshot.sql(
             "SELECT measure, period_kind, count(*) AS n FROM observations "
             "WHERE indicator = ? AND product = ? AND industry_code = ? AND scope = ? AND is_default GROUP BY ALL",
             list(parsed),
-        )
+        ))
         measures = [m for m in MEASURE_ORDER if m in set(counts["measure"])]
         if measure not in measures:
             measure = measures[0] if measures else None
