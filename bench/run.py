@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, a few runs: checks the suite works, measures little")
     parser.add_argument("--size", type=lambda s: int(s.replace("_", "")), default=None,
                         help="observations in the dashboard's warehouse (default 10_000_000, quick 30_000; env BENCH_SIZE)")
-    parser.add_argument("--out", type=Path, default=BENCH, help="where results.json and RESULTS.md go")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where results.json and RESULTS.md go (default bench/, quick mode bench/work/quick/)")
     parser.add_argument("--no-browser", action="store_true", help="skip the dashboard process and Chromium")
     args = parser.parse_args(argv)
     env_size = os.environ.get("BENCH_SIZE")
@@ -86,8 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     results["download"] = csv_download(warehouse, work, download_rows, DATASETTE)
     results["meta"]["duration_s"] = round(time.perf_counter() - started, 1)  # type: ignore[index]
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
-    write_report(results, args.out / "RESULTS.md")
-    print(f"[bench] wrote {args.out / 'results.json'} and {args.out / 'RESULTS.md'} in {results['meta']['duration_s']} s", flush=True)  # type: ignore[index]
+    out = args.out or (work if args.quick else BENCH)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
+    write_report(results, out / "RESULTS.md")
+    print(f"[bench] wrote {out / 'results.json'} and {out / 'RESULTS.md'} in {results['meta']['duration_s']} s", flush=True)  # type: ignore[index]
     return 0

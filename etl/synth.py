@@ -22,9 +22,10 @@ Everything is vectorised (numpy) and deterministic for a seed.
 from __future__ import annotations
 
 import argparse
+import itertools
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -127,7 +128,7 @@ def check_output(out: Path) -> None:
     raw = (REPO / "data" / "raw").resolve()
     parts = resolved.parts
     inside_raw = resolved == raw or raw in resolved.parents
-    named_raw = any(a == "data" and b == "raw" for a, b in zip(parts, parts[1:], strict=False))
+    named_raw = any(a == "data" and b == "raw" for a, b in itertools.pairwise(parts))
     if inside_raw or named_raw:
         raise SynthError(f"refusing to write synthetic data into {out} (data/raw holds real data only)")
 
