@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.model import (
     AUTHORITY_RANK,
@@ -99,8 +101,21 @@ def _scale_number(text: str, multiplier: float) -> float:
     """
     exponent = math.log10(multiplier) if multiplier > 0 else float("nan")
     if exponent == int(exponent):
-        return float(f"{text}e{int(exponent)}")
+        mantissa, _, printed_exponent = text.lower().partition("e")  # "1e3" thousand → 1e6
+        return float(f"{mantissa}e{int(exponent) + int(printed_exponent or 0)}")
     return float(text) * multiplier
+
+
+def _is_number(text: pd.Series) -> pd.Series:
+    """``text.str.fullmatch(_NUMBER)``, fast: RE2 (Arrow) accepts the ASCII numbers; the few it
+    rejects are checked again with Python's regex (whose ``\\d`` also accepts other digits)."""
+    array = pa.array(text.to_numpy(dtype=object), type=pa.string())
+    fast = pc.match_substring_regex(array, f"^(?:{_NUMBER.pattern})$").to_numpy(zero_copy_only=False)
+    result = pd.Series(fast.astype(bool), index=text.index)
+    rest = ~result
+    if rest.any():
+        result[rest] = text[rest].str.fullmatch(_NUMBER.pattern).fillna(False).astype("bool")
+    return result
 
 
 def _scale_numbers(text: pd.Series, multiplier: pd.Series, ok: pd.Series) -> pd.Series:
@@ -115,6 +130,10 @@ def _scale_numbers(text: pd.Series, multiplier: pd.Series, ok: pd.Series) -> pd.
     with np.errstate(divide="ignore", invalid="ignore"):
         exponent = np.where(mult > 0, np.log10(np.where(mult > 0, mult, 1.0)), np.nan)
     power_of_ten = ok_array & (exponent == np.round(exponent))
+    printed_exponent = power_of_ten & text.str.contains("[eE]", regex=True).to_numpy(dtype=bool)
+    for position in np.flatnonzero(printed_exponent):  # rare: "1.2e3" as printed
+        value[position] = _scale_number(text.iloc[position], float(mult[position]))
+    power_of_ten &= ~printed_exponent
     if power_of_ten.any():
         exponents = pd.Series(exponent[power_of_ten].astype("int64"), index=text.index[power_of_ten]).astype("str")
         value[power_of_ten] = (text[power_of_ten] + "e" + exponents).to_numpy(dtype=object).astype("float64")
@@ -238,12 +257,14 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
     out.rows(~status.isin(STATUSES), "status", lambda r: f"unknown status {r['status']!r} (expected one of {', '.join(STATUSES)})")
 
     # Value: a number as printed, in the printed scale.
-    text = figures["value"].str.translate(_NUMBER_NOISE)
-    is_number = text.str.fullmatch(_NUMBER.pattern)
+    text = figures["value"]
+    for noise, replacement in _NUMBER_NOISE.items():  # str.translate, one vectorised replace per character
+        text = text.str.replace(chr(noise), replacement or "", regex=False)
+    is_number = _is_number(text)
     valueless = status.isin(VALUELESS_STATUSES)
     out.rows((text == "") & ~valueless, lambda r: r["_column"] or "value", "missing value (leave it empty only with status suppressed or not_available)")
     out.rows((text != "") & ~is_number, lambda r: r["_column"] or "value", lambda r: f"not a number: {r['value']!r}")
-    value = _scale_numbers(text, multiplier, is_number.fillna(False).astype("bool") & ~bad_unit)
+    value = _scale_numbers(text, multiplier, is_number & ~bad_unit)
 
     # Source → vintage.
     known = sources.set_index("source_id")
@@ -338,7 +359,7 @@ def default_rows(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.Series
     if observations.empty:
         return pd.Series([], dtype="bool")
     authority = observations["source_id"].map(sources.set_index("source_id")["authority"]) if len(sources) else ""
-    ranked = observations.assign(
+    ranked = observations[list(OBSERVATION_KEY)].assign(  # only the columns the ranking reads
         _authority=pd.Series(authority, index=observations.index).map(AUTHORITY_RANK).fillna(4),
         _vintage=pd.to_datetime(observations["vintage"]).astype("datetime64[us]").fillna(pd.Timestamp("1900-01-01")),
     ).sort_values(["_authority", "_vintage", "source_id"], ascending=[True, False, True], kind="stable")
