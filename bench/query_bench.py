@@ -86,7 +86,7 @@ def _pandas_masks(path: Path):
     return query, {"load_s": round(load_s, 2), "table_rss_mb": round(rss_mb, 1)}, frame
 
 
-def query_interactions(warehouse: Path, runs: int, *, with_pandas: bool = True) -> dict[str, object]:
+def query_interactions(warehouse: Path, runs: int, *, pandas_runs: int | None = None, with_pandas: bool = True) -> dict[str, object]:
     """p50/p95 per interaction: query layer, query layer + figure, bare DuckDB, pandas masks."""
     wh = Warehouse(warehouse)
     snapshot = wh.snapshot()
@@ -97,14 +97,24 @@ def query_interactions(warehouse: Path, runs: int, *, with_pandas: bool = True) 
     for name, (what, filters_for) in cases.items():
         build, builder_note = _builder(name)
         rows = len(observations(wh.snapshot(), filters_for(0)))
-        query_ms = time_runs(lambda i, f=filters_for: observations(wh.snapshot(), f(i + 1000)), runs)
-        both_ms = time_runs(lambda i, f=filters_for, b=build: b(observations(wh.snapshot(), f(i))), runs)
+        query_ms, figure_ms, both_ms = [], [], []
+        for i in range(runs + 2):
+            start = time.perf_counter()
+            frame = observations(wh.snapshot(), filters_for(i + 1000))
+            middle = time.perf_counter()
+            build(frame)
+            end = time.perf_counter()
+            if i >= 2:  # the first two warm up
+                query_ms.append((middle - start) * 1000)
+                figure_ms.append((end - middle) * 1000)
+                both_ms.append((end - start) * 1000)
         bare_ms = time_runs(lambda i, f=filters_for: bare(f(i + 2000)), runs)
         results[name] = {
             "what": what,
             "result_rows": rows,
             "builder": builder_note,
             "query": percentiles(query_ms),
+            "figure": percentiles(figure_ms),
             "query_and_figure": percentiles(both_ms),
             "bare_duckdb": percentiles(bare_ms),
         }
@@ -113,7 +123,7 @@ def query_interactions(warehouse: Path, runs: int, *, with_pandas: bool = True) 
     if with_pandas:
         masks, pandas_info, frame = _pandas_masks(path)
         for name, (_, filters_for) in cases.items():
-            results[name]["pandas_masks"] = percentiles(time_runs(lambda i, f=filters_for: masks(f(i + 3000)), runs))
+            results[name]["pandas_masks"] = percentiles(time_runs(lambda i, f=filters_for: masks(f(i + 3000)), pandas_runs or runs, warmup=1))
         del frame, masks
         gc.collect()
     for name in cases:

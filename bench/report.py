@@ -68,13 +68,13 @@ def write_report(results: dict, path: Path) -> None:
         lines.append(f"| CSV download of {ours['rows']:,} rows: rows/s | {ours['rows_per_s']:,} | Datasette: {theirs.get('skipped', 'not run')} | — | ≥ 1× | n/a |")
 
     lines += ["", "## Interactions in detail (milliseconds, p50 / p95)", "",
-              "| interaction | rows | query layer | query + figure | bare DuckDB | pandas masks | HTTP callback, new selection | HTTP callback, repeated | figure builder |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "| interaction | rows | query layer | figure | query + figure | bare DuckDB | pandas masks | HTTP callback, new selection | HTTP callback, repeated | figure builder |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for name, entry in queries.items():
         served = http.get(name, {})
         def pair(e: dict | None) -> str:
             return "—" if not e else f"{e['p50_ms']:.1f} / {e['p95_ms']:.1f}"
-        lines.append(f"| {name} — {entry['what']} | {entry['result_rows']} | {pair(entry['query'])} | {pair(entry['query_and_figure'])} | "
+        lines.append(f"| {name} — {entry['what']} | {entry['result_rows']} | {pair(entry['query'])} | {pair(entry.get('figure'))} | {pair(entry['query_and_figure'])} | "
                      f"{pair(entry['bare_duckdb'])} | {pair(entry.get('pandas_masks'))} | {pair(served.get('new_selection'))} | "
                      f"{pair(served.get('repeated_selection'))} | {entry['builder']} |")
     pandas_table = results["queries"]["pandas_table"]

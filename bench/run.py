@@ -64,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             "machine": {"cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
                         "python": platform.python_version(), "platform": platform.platform()},
             "versions": {"duckdb": duckdb.__version__, "pandas": pd.__version__},
-            "sizes": {"dashboard_observations": size, "etl_rows": etl_rows, "download_rows": download_rows, "runs": runs},
+            "sizes": {"dashboard_observations": size, "etl_rows": etl_rows, "download_rows": download_rows, "runs": runs,
+                      "pandas_runs": runs if args.quick else 10, "repeated_callback_runs": min(runs, 10)},
             "note": "The machine is shared with other work: timings carry its noise. Data is SYNTHETIC (etl.synth).",
         }
     }
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     print("[bench] unchanged refresh", flush=True)
     results["refresh"] = unchanged_refresh(csv_data, work / "etl-warehouse")
     print("[bench] query layer", flush=True)
-    results["queries"] = query_interactions(warehouse, runs, with_pandas=True)
+    results["queries"] = query_interactions(warehouse, runs, pandas_runs=runs if args.quick else 10)
     if args.no_browser:
         results["dashboard"] = {"skipped": "--no-browser"}
     else:
