@@ -13,12 +13,14 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 from bench.interactions import dimensions, interactions
 from bench.timing import PeakRss, percentiles
 from dashboard import ids
-from dashboard.query import Filters, Warehouse, observation_batches
+from dashboard.api import observations_sql, record_batches
+from dashboard.query import Filters, Warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -165,8 +167,9 @@ def dashboard_session(warehouse: Path, runs: int, page_loads: int) -> dict[str, 
 
 # --- CSV streaming ---------------------------------------------------------------------------
 
-def download_filter(warehouse: Path, target_rows: int) -> tuple[dict[str, object], int]:
-    """A filter (indicator, two measures, from a year on) whose result is closest to ``target_rows``."""
+def download_filter(warehouse: Path, target_rows: int) -> tuple[dict[str, str], Filters, int]:
+    """A filter (indicator, two measures, from a year on) whose result is closest to ``target_rows``:
+    the API's query parameters, the same as :class:`Filters`, and the row count."""
     snapshot = Warehouse(warehouse).snapshot()
     counts = snapshot.sql(
         "SELECT indicator, year(period_end) AS y, count(*) AS n FROM observations "
@@ -178,17 +181,11 @@ def download_filter(warehouse: Path, target_rows: int) -> tuple[dict[str, object
         group["cumulative"] = group["n"].cumsum()
         for row in group.itertuples():
             if best is None or abs(row.cumulative - target_rows) < abs(best[2] - target_rows):
-                best = (indicator, int(row.y), int(row.cumulative))
+                best = (str(indicator), int(row.y), int(row.cumulative))
     indicator, year, rows = best
-    return {"indicator": indicator, "measure": ["level", "yoy_pct"], "year_from": year}, rows
-
-
-def _query_string(params: dict[str, object]) -> str:
-    parts = []
-    for key, value in params.items():
-        for item in value if isinstance(value, list) else [value]:
-            parts.append(f"{key}={item}")
-    return "&".join(parts)
+    params = {"indicator": indicator, "measure": "level,yoy_pct", "from": str(year)}
+    filters = Filters(indicators=(indicator,), measures=("level", "yoy_pct"), date_from=date(year, 1, 1))
+    return params, filters, rows
 
 
 def _stream(port: int, path: str, pid: int) -> dict[str, object]:
@@ -213,23 +210,24 @@ def _stream(port: int, path: str, pid: int) -> dict[str, object]:
             "ttfb_ms": round(ttfb * 1000, 1), "peak_rss_mb": rss.peak_mb, "idle_rss_mb": rss.baseline_mb}
 
 
-def _sqlite_copy(warehouse: Path, params: dict[str, object], target: Path) -> Path:
-    """The same rows, same columns, in SQLite (built once per dataset)."""
+def _sqlite_copy(warehouse: Path, filters: Filters, target: Path) -> Path:
+    """The rows and columns the API serves for ``filters``, in SQLite (built once per dataset)."""
     if target.exists():
         return target
     partial = target.with_suffix(".partial")
     partial.unlink(missing_ok=True)
-    filters = Filters(indicator=str(params["indicator"]), measures=tuple(params["measure"]),  # type: ignore[arg-type]
-                      date_from=__import__("datetime").date(int(params["year_from"]), 1, 1))  # type: ignore[arg-type]
+    query, params = observations_sql(filters, "en", None)
     db = sqlite3.connect(partial)
     created = False
-    for batch in observation_batches(Warehouse(warehouse).snapshot(), filters, batch_rows=100_000):
-        batch = batch.astype({c: "str" for c in ("period_start", "period_end", "vintage", "source_published_date")})
+    for batch in record_batches(Warehouse(warehouse).snapshot(), query, params):
+        columns = batch.schema.names
         if not created:
-            db.execute(f"CREATE TABLE observations ({', '.join(f'[{c}]' for c in batch.columns)})")
+            db.execute(f"CREATE TABLE observations ({', '.join(f'[{c}]' for c in columns)})")
             created = True
-        db.executemany(f"INSERT INTO observations VALUES ({', '.join('?' for _ in batch.columns)})",
-                       batch.astype(object).where(batch.notna(), None).itertuples(index=False, name=None))
+        table = batch.to_pydict()
+        rows = zip(*(table[c] for c in columns), strict=True)
+        db.executemany(f"INSERT INTO observations VALUES ({', '.join('?' for _ in columns)})",
+                       ([v.isoformat() if isinstance(v, date) else v for v in row] for row in rows))
     db.commit()
     db.close()
     partial.rename(target)
@@ -237,36 +235,23 @@ def _sqlite_copy(warehouse: Path, params: dict[str, object], target: Path) -> Pa
 
 
 def csv_download(warehouse: Path, work: Path, target_rows: int, datasette: Path | None) -> dict[str, object]:
-    """Stream the same filtered rows as CSV from our server and from Datasette (``?_stream=on``)."""
-    params, expected = download_filter(warehouse, target_rows)
+    """Stream the same filtered rows as CSV from the dashboard's HTTP API and from Datasette (``?_stream=on``)."""
+    params, filters, expected = download_filter(warehouse, target_rows)
     result: dict[str, object] = {"filter": params, "expected_rows": expected}
     port = free_port()
-    query = _query_string(params)
-    api_probe = f"/api/observations.csv?{query}"
-    with server([sys.executable, "-m", "dashboard", "--warehouse", str(warehouse), "--port", str(port)], port) as dash_process:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{api_probe}&limit=1", timeout=30) as response:
-                has_api = response.status == 200 and "csv" in response.headers.get("Content-Type", "")
-        except OSError:
-            has_api = False
-        if has_api:
-            result["ours"] = {**_stream(port, api_probe, dash_process.pid), "via": "/api/observations.csv (HTTP API)"}
-    if not has_api:
-        port = free_port()
-        command = [sys.executable, "-m", "bench.csv_server", "--warehouse", str(warehouse), "--port", str(port)]
-        with server(command, port, ready_path="/observations.csv?indicator=none") as process:
-            result["ours"] = {**_stream(port, f"/observations.csv?{query}", process.pid),
-                              "via": "bench.csv_server: query.observation_batches + export.csv_chunks over HTTP "
-                                     "(/api/observations.csv not on main yet)"}
+    path = "/api/observations.csv?" + "&".join(f"{k}={v}" for k, v in params.items())
+    command = [sys.executable, "-m", "dashboard", "--warehouse", str(warehouse), "--port", str(port)]
+    with server(command, port, ready_path="/healthz") as process:
+        result["ours"] = {**_stream(port, path, process.pid), "via": f"python -m dashboard, GET {path}"}
     if datasette is None or not datasette.exists():
         result["datasette"] = {"skipped": "no benchmark venv with datasette (bench/work/venv; `make bench` creates it)"}
         return result
-    db = _sqlite_copy(warehouse, params, work / f"datasette-{warehouse.resolve().parent.name}-{expected}.sqlite")
+    db = _sqlite_copy(warehouse, filters, work / f"datasette-{warehouse.resolve().parent.name}-{expected}.sqlite")
     port = free_port()
     command = [str(datasette), "serve", str(db), "-h", "127.0.0.1", "-p", str(port), "--setting", "sql_time_limit_ms", "60000"]
     with server(command, port, ready_path="/-/versions.json") as process:
         path = f"/{db.stem}/observations.csv?_stream=on&_size=max"
-        result["datasette"] = {**_stream(port, path, process.pid), "via": f"datasette {path} (the same rows loaded into SQLite)"}
+        result["datasette"] = {**_stream(port, path, process.pid), "via": f"datasette serve, GET {path} (the same rows and columns, loaded into SQLite)"}
     ours, theirs = result["ours"], result["datasette"]
     result["ratio_rows_per_s_vs_datasette"] = round(ours["rows_per_s"] / theirs["rows_per_s"], 2)  # type: ignore[index]
     return result

@@ -1,21 +1,41 @@
-"""``python -m dashboard [--warehouse DIR] [--host 127.0.0.1] [--port 8050]``."""
+"""``python -m dashboard [--warehouse DIR] [--host 127.0.0.1] [--port 8050]`` — development server;
+``python -m dashboard serve --workers N [--host 127.0.0.1] [--port 8050] [--warehouse DIR]`` — gunicorn."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from dashboard.app import create_app
 from dashboard.config import Config
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m dashboard", description="Serve the dashboard.")
+def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warehouse", type=Path, default=Path("data/warehouse"))
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:
+        parser = argparse.ArgumentParser(prog="python -m dashboard serve", description="Serve with gunicorn.")
+        _common(parser)
+        parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+        parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+        args = parser.parse_args(argv[1:])
+        from dashboard.serve import ServeOptions, serve
+
+        serve(Config(warehouse=args.warehouse, default_lang=args.lang),
+              ServeOptions(host=args.host, port=args.port, workers=args.workers, threads=args.threads))
+        return
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description="Serve the dashboard (development server); "
+                                     "'python -m dashboard serve --workers N' for production.")
+    _common(parser)
     args = parser.parse_args(argv)
+    from dashboard.app import create_app
+
     app = create_app(Config(warehouse=args.warehouse, default_lang=args.lang))
     app.run(host=args.host, port=args.port, debug=False)
 

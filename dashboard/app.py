@@ -6,10 +6,13 @@ from pathlib import Path
 
 from dash import Dash
 
+from dashboard.api import register_api
 from dashboard.callbacks import register_callbacks
 from dashboard.config import Config
 from dashboard.layout import build_layout
 from dashboard.query import Warehouse
+from dashboard.runs import register_run_status
+from dashboard.security import add_security_headers
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -28,4 +31,7 @@ def create_app(config: Config | None = None) -> Dash:
     warehouse = Warehouse(config.warehouse)
     app.layout = lambda: build_layout(config.default_lang)
     register_callbacks(app, warehouse, config.default_regions)
+    register_run_status(app, config.warehouse)
+    register_api(app.server, warehouse)
+    add_security_headers(app)
     return app

@@ -13,6 +13,9 @@ import io
 from collections.abc import Iterable, Iterator
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 BOM = "\ufeff"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -42,16 +45,27 @@ def to_csv_text(frame: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
-def csv_chunks(batches: Iterable[pd.DataFrame], columns: list[str]) -> Iterator[bytes]:
-    """The same CSV as :func:`to_csv_text`, as UTF-8 chunks, one per batch: a download of any size
-    streams in the memory of one batch. The header comes with the first batch (alone if none)."""
-    header = True
+#: The same rule as :func:`neutralise_text`, as a regular expression for Arrow string columns.
+FORMULA_PATTERN = "^[" + "".join("\\" + p if p in "-\\]^" else p for p in FORMULA_PREFIXES) + "]"
+
+
+def neutralise_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """A record batch whose text columns are neutralised like :func:`safe_frame` (for streamed CSV)."""
+    columns = []
+    for column in batch.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            risky = pc.match_substring_regex(column, FORMULA_PATTERN)
+            column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+        columns.append(column)
+    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
+
+
+def csv_chunks(batches: Iterable[pa.RecordBatch]) -> Iterator[bytes]:
+    """CSV bytes (BOM, header once, formula-safe) for each batch of a streamed result."""
+    yield BOM.encode()
+    first = True
     for batch in batches:
-        buffer = io.StringIO()
-        if header:
-            buffer.write(BOM)
-        safe_frame(batch).to_csv(buffer, index=False, header=header, lineterminator="\n", float_format="%.15g")
-        header = False
-        yield buffer.getvalue().encode("utf-8")
-    if header:
-        yield (BOM + ",".join(columns) + "\n").encode("utf-8")
+        buffer = io.BytesIO()
+        pacsv.write_csv(neutralise_batch(batch), buffer, pacsv.WriteOptions(include_header=first))
+        first = False
+        yield buffer.getvalue()

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import t
+from dashboard.runs import run_status_element
 
 
 def _field(key: str, control: object, lang: str) -> html.Div:
@@ -67,6 +68,7 @@ def build_layout(lang: str) -> html.Div:
                 ],
                 className="page-header",
             ),
+            run_status_element(),
             html.Main(
                 [
                     filters,

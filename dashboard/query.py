@@ -13,7 +13,7 @@ import contextlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -135,6 +135,10 @@ class Filters:
     date_to: date | None = None
     statuses: tuple[str, ...] = ()
     all_sources: bool = False
+    #: Several codes at once (the HTTP API's ``?indicator=a,b``); combined with the single fields above.
+    indicators: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
 
 
 #: Columns of a query result, in the order the table and the CSV show them.
@@ -166,6 +170,9 @@ def where_clause(filters: Filters) -> tuple[str, list]:
         if value is not None:
             parts.append(f"o.{'industry_code' if column == 'industry' else column} = ?")
             params.append(value)
+    member("indicator", filters.indicators)
+    member("industry_code", filters.industries)
+    member("product", filters.products)
     member("measure", filters.measures)
     member("period_kind", filters.period_kinds)
     member("status", filters.statuses)
@@ -224,23 +231,6 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("period_start", "period_end", "vintage", "source_published_date"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
     return frame[RESULT_COLUMNS]
-
-
-def observation_batches(snapshot: Snapshot, filters: Filters, *, batch_rows: int = 50_000) -> Iterator[pd.DataFrame]:
-    """Every matching observation, ``batch_rows`` at a time, for streaming downloads in flat memory.
-
-    Rows come in the warehouse's own order (indicator, region, industry, period): sorting a
-    million rows would hold them all in memory before the first byte is sent.
-    """
-    query, params = _observations_sql(filters, order=False)
-    cursor = snapshot.connection.cursor()
-    try:
-        reader = cursor.sql(query, params=params).to_arrow_reader(batch_rows)
-        for batch in reader:
-            if batch.num_rows:
-                yield _typed(batch.to_pandas())
-    finally:
-        cursor.close()
 
 
 def empty_result() -> pd.DataFrame:

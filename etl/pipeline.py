@@ -21,7 +21,7 @@ from etl.problems import InputError, Problem
 from etl.publish import publish
 from etl.readers import is_data_file, reader_for
 from etl.readers.base import empty_figures, empty_sources
-from etl.reference import load_reference
+from etl.reference import load_reference, reference_files
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_WAREHOUSE = Path("data/warehouse")
@@ -99,6 +99,17 @@ def build(raw: Path, reference_dir: Path) -> tuple[dict[str, tuple[pd.DataFrame,
         hashes[f"reference/{path.name}"] = file_hash(path)
     manifest = {"inputs": hashes, "code_version": code_version(), "schema_version": SCHEMA_VERSION}
     return tables, manifest
+
+
+def input_hashes(raw: Path, reference_dir: Path) -> dict[str, str]:
+    """The manifest's ``inputs`` (content hashes of raw and reference files), without parsing any.
+
+    An incremental run compares this with the current snapshot's manifest to skip a rebuild.
+    """
+    hashes = {path.relative_to(raw).as_posix(): file_hash(path) for path in discover(raw)} if raw.is_dir() else {}
+    for path in reference_files(reference_dir):
+        hashes[f"reference/{path.name}"] = file_hash(path)
+    return hashes
 
 
 def code_version() -> str:

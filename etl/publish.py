@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -69,6 +70,16 @@ def clean_temporaries(warehouse: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
+#: Tests set this to a number of seconds to hold a run between staging and the rename (to SIGKILL it there).
+PAUSE_ENV = "ETL_TEST_PUBLISH_PAUSE"
+
+
+def _test_pause() -> None:
+    pause = os.environ.get(PAUSE_ENV)
+    if pause:
+        time.sleep(float(pause))
+
+
 def publish(
     warehouse: Path,
     tables: dict[str, tuple[pd.DataFrame, pa.Schema | None]],
@@ -97,6 +108,7 @@ def publish(
     }
     (staging / "manifest.json").write_text(json.dumps(full_manifest, indent=2, ensure_ascii=False, default=str))
     _fsync_dir(staging)
+    _test_pause()
     final = snapshots / snapshot_id
     os.rename(staging, final)
     _fsync_dir(snapshots)

@@ -129,15 +129,26 @@ def _coded_lookup(frame: pd.DataFrame, table: str, problems: list[Problem]) -> d
     return lookup
 
 
+def table_files(directory: Path, name: str) -> list[Path]:
+    """The files that hold reference table ``name`` (``<name>*.csv``), in a stable order."""
+    paths = sorted(directory.glob(f"{name}*.csv"))
+    if name == "indicators":
+        paths = [p for p in paths if not p.name.startswith("indicator_aliases")]
+    return paths
+
+
+def reference_files(directory: Path) -> list[Path]:
+    """Every file :func:`load_reference` reads — hashed by incremental runs without parsing."""
+    return [path for name in TABLE_COLUMNS for path in table_files(directory, name)]
+
+
 def load_reference(directory: Path) -> tuple[Reference, list[Problem]]:
     """Load every reference table under ``directory``; return it with the problems found."""
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     files: list[Path] = []
     for name, columns in TABLE_COLUMNS.items():
-        paths = sorted(directory.glob(f"{name}*.csv"))
-        if name == "indicators":
-            paths = [p for p in paths if not p.name.startswith("indicator_aliases")]
+        paths = table_files(directory, name)
         frames = []
         for path in paths:
             files.append(path)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from dashboard.app import create_app
@@ -75,5 +76,7 @@ def page(browser, live_server: LiveServer, tmp_path: Path):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(20_000)
+    # Assertions retry for as long as actions wait: a shared 2-core machine can be slow.
+    expect.set_options(timeout=20_000)
     yield page
     context.close()

@@ -1,0 +1,113 @@
+"""The ETL's run history as the dashboard sees it: last successful refresh, last failure.
+
+Reads ``<warehouse>/runs.jsonl`` (written by :mod:`etl.history`) on each call — a few kB —
+so every gunicorn worker sees a new run without shared state. The component builder is pure.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dash import Dash, Input, Output, dcc, html
+
+from dashboard import ids
+
+HISTORY_NAME = "runs.jsonl"
+#: Only the tail of the file is read: the status needs the last few runs, not all of them.
+TAIL_BYTES = 256 * 1024
+
+TEXT = {
+    "last_refresh": {"en": "Last successful refresh", "zh": "最近一次成功更新"},
+    "never": {"en": "no successful refresh recorded", "zh": "尚无成功更新记录"},
+    "failed": {
+        "en": "The last data refresh failed at {time} UTC; the data shown is from the last good snapshot. Reason:",
+        "zh": "最近一次数据更新（{time} UTC）失败；当前显示的是上一个有效快照的数据。原因：",
+    },
+}
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    """What the header needs: the last good run and, if the very last run failed, that run."""
+
+    last_ok: dict | None = None
+    last_failure: dict | None = None
+    runs: list[dict] = field(default_factory=list)
+
+
+def read_recent_runs(warehouse: Path) -> list[dict]:
+    """The most recent runs (oldest first); damaged or cut lines are skipped."""
+    path = Path(warehouse) / HISTORY_NAME
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, 2)
+            size = handle.tell()
+            handle.seek(max(0, size - TAIL_BYTES))
+            data = handle.read()
+    except OSError:
+        return []
+    lines = data.split(b"\n")
+    if size > TAIL_BYTES:
+        lines = lines[1:]  # the first line may be cut
+    runs = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            runs.append(record)
+    return runs
+
+
+def run_status(runs: list[dict]) -> RunStatus:
+    """The last successful (ok or unchanged) run, and the last run if it failed."""
+    last_ok = next((r for r in reversed(runs) if r.get("outcome") in ("ok", "unchanged")), None)
+    last_failure = runs[-1] if runs and runs[-1].get("outcome") == "failed" else None
+    return RunStatus(last_ok=last_ok, last_failure=last_failure, runs=runs)
+
+
+def _when(record: dict) -> str:
+    return str(record.get("finished_at") or record.get("started_at") or "")[:19].replace("T", " ")
+
+
+def run_status_children(status: RunStatus, lang: str) -> list:
+    """The content of the ``run-status`` element: a line, and a banner when the last run failed."""
+    text = {key: value.get(lang) or value["en"] for key, value in TEXT.items()}
+    if status.last_ok is not None:
+        line = f"{text['last_refresh']}: {_when(status.last_ok)} UTC"
+    else:
+        line = f"{text['last_refresh']}: {text['never']}"
+    children: list = [html.Span(line, className="run-last-ok")]
+    if status.last_failure is not None:
+        errors = status.last_failure.get("errors") or []
+        count = status.last_failure.get("error_count", len(errors))
+        reasons = [html.Li(e) for e in errors[:5]]
+        if count > len(reasons):
+            reasons.append(html.Li(f"… ({count} in all; see python -m etl history)"))
+        children.append(
+            html.Div(
+                [html.Strong(text["failed"].format(time=_when(status.last_failure))), html.Ul(reasons)],
+                className="run-failed-banner",
+                role="alert",
+            )
+        )
+    return children
+
+
+def run_status_element(*, refresh_ms: int = 60_000) -> html.Div:
+    """The header element (id ``run-status``) and the timer that re-reads the history."""
+    return html.Div(
+        [dcc.Interval(id=ids.RUN_STATUS_TICK, interval=refresh_ms), html.Div(id=ids.RUN_STATUS, className="run-status")],
+        className="run-status-bar",
+    )
+
+
+def register_run_status(app: Dash, warehouse: Path) -> None:
+    """Fill ``run-status`` on load, on a language change and every minute."""
+
+    @app.callback(Output(ids.RUN_STATUS, "children"), Input(ids.LANG, "value"), Input(ids.RUN_STATUS_TICK, "n_intervals"))
+    def show_run_status(lang: str, _tick: int | None):
+        return run_status_children(run_status(read_recent_runs(warehouse)), lang or "en")
