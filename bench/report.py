@@ -25,6 +25,7 @@ def write_report(results: dict, path: Path) -> None:
         f"DuckDB {meta['versions']['duckdb']}, pandas {meta['versions']['pandas']}; took {meta.get('duration_s', '?')} s.",
         f"Sizes: dashboard warehouse {meta['sizes']['dashboard_observations']:,} observations; ETL {meta['sizes']['etl_rows']:,} "
         f"reported rows; download ≈ {meta['sizes']['download_rows']:,} rows; {meta['sizes']['runs']} runs per timing.",
+        f"Load average (1, 5, 15 min) at start {meta.get('load_average_at_start', '?')}, at end {meta.get('load_average_at_end', '?')}. "
         f"{meta['note']} Regenerate with `make bench` (`BENCH_SIZE=...` to choose the size); raw figures in `results.json`.",
         "",
         "## Summary against the targets",

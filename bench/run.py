@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             "versions": {"duckdb": duckdb.__version__, "pandas": pd.__version__},
             "sizes": {"dashboard_observations": size, "etl_rows": etl_rows, "download_rows": download_rows, "runs": runs,
                       "pandas_runs": runs if args.quick else 10, "repeated_callback_runs": min(runs, 10)},
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
             "note": "The machine is shared with other work: timings carry its noise. Data is SYNTHETIC (etl.synth).",
         }
     }
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     print("[bench] CSV download", flush=True)
     results["download"] = csv_download(warehouse, work, download_rows, DATASETTE)
     results["meta"]["duration_s"] = round(time.perf_counter() - started, 1)  # type: ignore[index]
+    results["meta"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]  # type: ignore[index]
 
     out = args.out or (work if args.quick else BENCH)
     out.mkdir(parents=True, exist_ok=True)
