@@ -31,7 +31,7 @@ def test_quick_mode_writes_results_and_report(tmp_path):
     assert {"first_page", "first_page_cold_server_ms", "peak_rss_mb", "callbacks_http"} <= set(dashboard)
     assert set(dashboard["callbacks_http"]) == INTERACTIONS
     download = results["download"]
-    assert {"rows_per_s", "ttfb_ms", "peak_rss_mb"} <= set(download["ours"])
+    assert {"rows_per_s", "ttfb_ms", "first_row_ms", "peak_rss_mb", "idle_rss_mb"} <= set(download["ours"])
     assert download["ours"]["rows"] == download["expected_rows"]
     assert "datasette" in download
     report = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
