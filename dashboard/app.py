@@ -11,6 +11,7 @@ from dashboard.callbacks import register_callbacks
 from dashboard.config import Config
 from dashboard.layout import build_layout
 from dashboard.query import Warehouse
+from dashboard.routes import register_routes
 from dashboard.runs import register_run_status
 from dashboard.security import add_security_headers
 
@@ -29,9 +30,11 @@ def create_app(config: Config | None = None) -> Dash:
         update_title=None,
     )
     warehouse = Warehouse(config.warehouse)
-    app.layout = lambda: build_layout(config.default_lang)
-    register_callbacks(app, warehouse, config.default_regions)
+    topojson_url = app.get_asset_url("topojson/")
+    app.layout = lambda: build_layout(config.default_lang, topojson_url)
+    register_callbacks(app, warehouse, config)
     register_run_status(app, config.warehouse)
     register_api(app.server, warehouse)
-    add_security_headers(app)
+    register_routes(app.server, warehouse)
+    add_security_headers(app)  # last: it hashes every inline clientside script registered above
     return app

@@ -27,12 +27,60 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "snapshot": {"en": "Data snapshot", "zh": "数据快照"},
     "rows": {"en": "rows", "zh": "行"},
+    "row": {"en": "row", "zh": "行"},
     "source": {"en": "Source", "zh": "来源"},
     "published": {"en": "Published", "zh": "发布日期"},
     "status": {"en": "Status", "zh": "状态"},
     "value": {"en": "Value", "zh": "数值"},
     "period": {"en": "Period", "zh": "期间"},
     "language": {"en": "中文", "zh": "English"},
+    "within": {"en": "Cities of", "zh": "所辖城市"},
+    "within_all": {"en": "All regions", "zh": "全部地区"},
+    "industry": {"en": "Industry", "zh": "行业"},
+    "product": {"en": "Product", "zh": "产品"},
+    "no_product": {"en": "(no product: money or counts)", "zh": "（无具体产品：金额或数量）"},
+    "scope": {"en": "Reporting scope", "zh": "统计口径"},
+    "scope_default": {"en": "Statistics bureau (standard)", "zh": "统计局标准口径"},
+    "status_filter": {"en": "Status", "zh": "数据状态"},
+    "from": {"en": "from", "zh": "起"},
+    "to": {"en": "to", "zh": "止"},
+    "view_timeseries": {"en": "Time series", "zh": "时间序列"},
+    "view_ranking": {"en": "Ranking", "zh": "排名"},
+    "view_share": {"en": "Share of parent", "zh": "占比"},
+    "view_map": {"en": "Map", "zh": "地图"},
+    "views": {"en": "Views", "zh": "视图"},
+    "download_meta": {"en": "Metadata (JSON)", "zh": "元数据（JSON）"},
+    "download_png": {"en": "Chart PNG", "zh": "图表 PNG"},
+    "download_svg": {"en": "Chart SVG", "zh": "图表 SVG"},
+    "snapshot_csv": {"en": "Full snapshot CSV", "zh": "完整快照 CSV"},
+    "snapshot_parquet": {"en": "Full snapshot Parquet", "zh": "完整快照 Parquet"},
+    "downloads": {"en": "Downloads", "zh": "下载"},
+    "sources_title": {"en": "Sources behind this view", "zh": "本视图的数据来源"},
+    "figures_supported": {"en": "figures", "zh": "个数据"},
+    "figure": {"en": "figure", "zh": "个数据"},
+    "no_data_for": {"en": "No figures for", "zh": "无数据"},
+    "no_sources": {"en": "No figures, so no sources.", "zh": "无数据，因此无来源。"},
+    "kpi_latest": {"en": "Latest", "zh": "最新值"},
+    "kpi_growth": {"en": "Growth y/y", "zh": "同比增长"},
+    "kpi_share": {"en": "Share of parent", "zh": "占上级比重"},
+    "kpi_rank": {"en": "Rank", "zh": "排名"},
+    "kpi_target": {"en": "Target progress", "zh": "目标进度"},
+    "kpi_none": {"en": "not published", "zh": "未公布"},
+    "legend_note": {"en": "● reported   ○ derived   ◇ estimated   ★ target", "zh": "● 公布值   ○ 推算值   ◇ 预计值   ★ 目标值"},
+    "ranking_title": {"en": "Ranking", "zh": "排名"},
+    "map_title": {"en": "Map", "zh": "地图"},
+    "map_no_geo": {"en": "No boundaries for these regions; the map shows provinces and cities of China.",
+                   "zh": "这些地区没有边界数据；地图仅显示中国的省和城市。"},
+    "share_title": {"en": "Share of the parent region", "zh": "占上级地区比重"},
+    "no_share": {
+        "en": "No share of the parent region is published or derived for this selection.",
+        "zh": "所选条件下没有公布或推算的占上级地区比重。",
+    },
+    "url_ignored": {"en": "Ignored in the link", "zh": "链接中已忽略"},
+    "new_snapshot": {"en": "New data were published; the page now shows snapshot",
+                     "zh": "已发布新数据；页面现显示快照"},
+    "highlighted": {"en": "selected", "zh": "已选"},
+    "period_for": {"en": "Period", "zh": "期间"},
 }
 
 MEASURE_LABELS = {
@@ -85,4 +133,7 @@ def t(key: str, lang: str) -> str:
 def label(table: dict[str, dict[str, str]], code: str, lang: str) -> str:
     """A vocabulary label (measure, status, ...) in ``lang``; the code itself when unknown."""
     entry = table.get(code)
-    return (entry.get(lang) or entry.get("en") or code) if entry else code
+    if not entry:
+        return code
+    text = entry.get(lang)
+    return text if text is not None else entry.get("en", code)  # "" is a real label (exact → no word)

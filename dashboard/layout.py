@@ -1,5 +1,8 @@
-"""The page: filters on the left, chart and table on the right. Texts are filled by callbacks
-in the chosen language; the structure here never changes, so nothing shifts while loading."""
+"""The page: filters on the left; KPI cards, view tabs, chart, table and sources on the right.
+
+Texts are filled by callbacks in the chosen language; the structure here never changes and
+every container has a fixed height, so nothing shifts while loading.
+"""
 
 from __future__ import annotations
 
@@ -9,58 +12,131 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.i18n import t
 from dashboard.runs import run_status_element
+from dashboard.urlstate import VIEWS
+
+#: The chart's modebar: PNG through Plotly's own "download as image" (offline, in the browser).
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "toImageButtonOptions": {"format": "png", "filename": "regional-industry-chart", "scale": 2},
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
+
+
+def blank_figure() -> dict:
+    """What the chart shows before its first render: nothing (not an empty pair of axes)."""
+    return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 440,
+                                   "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff"}}
 
 
 def _field(key: str, control: object, lang: str) -> html.Div:
     return html.Div(
-        [html.Label(t(key, lang), id=ids.LABEL_PREFIX + key, className="field-label"), control],
+        [html.Label(t(key, lang), id=ids.LABEL_PREFIX + key, className="field-label", htmlFor=_control_id(control)),
+         control],
         className="field",
     )
 
 
-def build_layout(lang: str) -> html.Div:
-    """The page skeleton; options and values arrive from the callbacks."""
-    filters = html.Aside(
+def _control_id(control: object) -> str:
+    return getattr(control, "id", "") if isinstance(getattr(control, "id", ""), str) else ""
+
+
+def _dropdown(component_id: str, *, multi: bool = False, clearable: bool = False, placeholder: str = "…") -> dcc.Dropdown:
+    return dcc.Dropdown(id=component_id, multi=multi, clearable=clearable, placeholder=placeholder,
+                        searchable=True, optionHeight=30)
+
+
+def filters_panel(lang: str) -> html.Aside:
+    return html.Aside(
         [
-            _field("region", dcc.Dropdown(id=ids.REGION, multi=True, placeholder="…", clearable=True), lang),
-            _field("indicator", dcc.Dropdown(id=ids.SERIES, clearable=False), lang),
-            _field("measure", dcc.Dropdown(id=ids.MEASURE, clearable=False), lang),
-            _field("period_kind", dcc.Dropdown(id=ids.PERIOD_KIND, clearable=False), lang),
+            _field("within", _dropdown(ids.WITHIN, clearable=False), lang),
+            _field("region", _dropdown(ids.REGION, multi=True, clearable=True), lang),
+            _field("indicator", _dropdown(ids.INDICATOR), lang),
+            _field("product", _dropdown(ids.PRODUCT), lang),
+            _field("industry", _dropdown(ids.INDUSTRY), lang),
+            _field("scope", _dropdown(ids.SCOPE), lang),
+            _field("measure", _dropdown(ids.MEASURE), lang),
+            _field("period_kind", _dropdown(ids.PERIOD_KIND), lang),
             _field(
                 "period_range",
                 html.Div(
-                    [dcc.Dropdown(id=ids.YEAR_FROM, clearable=True, placeholder="from"),
+                    [_dropdown(ids.YEAR_FROM, clearable=True, placeholder=t("from", lang)),
                      html.Span("–", className="range-dash"),
-                     dcc.Dropdown(id=ids.YEAR_TO, clearable=True, placeholder="to")],
+                     _dropdown(ids.YEAR_TO, clearable=True, placeholder=t("to", lang))],
                     className="range",
                 ),
                 lang,
             ),
+            _field("status_filter", dcc.Checklist(id=ids.STATUS, options=[], value=[], className="checklist"), lang),
             dcc.Checklist(id=ids.ALL_SOURCES, options=[{"label": t("all_sources", lang), "value": "all"}], value=[],
                           className="checklist"),
         ],
         className="filters",
         **{"aria-label": "filters"},
     )
+
+
+def downloads_bar(lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Span(id=ids.ROW_COUNT, className="row-count", role="status"),
+            html.Div(
+                [
+                    html.Button(t("download_csv", lang), id=ids.DOWNLOAD_BUTTON, className="button"),
+                    html.Button(t("download_meta", lang), id=ids.DOWNLOAD_META_BUTTON, className="button secondary"),
+                    html.Button(t("download_png", lang), id=ids.PNG_BUTTON, className="button secondary"),
+                    html.Button(t("download_svg", lang), id=ids.SVG_BUTTON, className="button secondary"),
+                    html.A(t("snapshot_csv", lang), id=ids.SNAPSHOT_CSV, href="/download/snapshot.csv",
+                           className="button link", download=""),
+                    html.A(t("snapshot_parquet", lang), id=ids.SNAPSHOT_PARQUET, href="/download/snapshot.parquet",
+                           className="button link", download=""),
+                ],
+                className="download-buttons", role="group", **{"aria-label": t("downloads", lang)},
+            ),
+        ],
+        className="table-bar",
+    )
+
+
+def build_layout(lang: str, topojson_url: str = "/assets/topojson/") -> html.Div:
+    """The page skeleton; options and values arrive from the callbacks.
+
+    ``topojson_url``: where Plotly's geo charts fetch their base topology. Plotly's default is
+    a CDN; the app serves an empty one (the map draws its own boundaries), so it works offline.
+    """
     grid = dag.AgGrid(
         id=ids.TABLE,
         rowData=[],
         columnDefs=[],
-        defaultColDef={"sortable": True, "filter": True, "resizable": True},
-        dashGridOptions={"pagination": True, "paginationPageSize": 25, "enableCellTextSelection": True},
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
+        dashGridOptions={"pagination": True, "paginationPageSize": 20, "enableCellTextSelection": True,
+                         "ensureDomOrder": True},
         style={"height": "460px"},
         className="ag-theme-alpine",
     )
+    tabs = dcc.Tabs(
+        id=ids.VIEW, value="timeseries", className="view-tabs",
+        children=[dcc.Tab(label=t(f"view_{v}", lang), value=v, id=f"tab-{v}", className="view-tab",
+                          selected_className="view-tab--selected") for v in VIEWS],
+    )
     return html.Div(
         [
-            dcc.Store(id="init", data=True),
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.STATE),
+            dcc.Store(id=ids.REFRESH, data=0),
+            dcc.Download(id=ids.DOWNLOAD),
+            dcc.Download(id=ids.DOWNLOAD_META),
             html.Header(
                 [
                     html.Div([html.H1(t("title", lang), id=ids.TITLE), html.P(t("subtitle", lang), id=ids.SUBTITLE)]),
                     html.Div(
                         [
-                            dcc.RadioItems(id=ids.LANG, options=[{"label": "English", "value": "en"}, {"label": "中文", "value": "zh"}],
-                                           value=lang, inline=True, className="lang-switch"),
+                            html.Div(
+                                dcc.RadioItems(id=ids.LANG, options=[{"label": "English", "value": "en"},
+                                                                     {"label": "中文", "value": "zh"}],
+                                               value=lang, inline=True, className="lang-switch"),
+                                role="radiogroup", **{"aria-label": "Language / 语言"},
+                            ),
                             html.Div(id=ids.SNAPSHOT, className="snapshot"),
                         ],
                         className="header-right",
@@ -68,22 +144,24 @@ def build_layout(lang: str) -> html.Div:
                 ],
                 className="page-header",
             ),
+            html.Div(id=ids.URL_NOTE, className="message url-note", role="alert"),
             run_status_element(),
             html.Main(
                 [
-                    filters,
+                    filters_panel(lang),
                     html.Section(
                         [
+                            html.Div(id=ids.KPIS, className="kpis", **{"aria-live": "polite"}),
+                            tabs,
                             html.Div(id=ids.MESSAGE, className="message", role="status"),
-                            dcc.Loading(dcc.Graph(id=ids.CHART, config={"displaylogo": False}, style={"height": "440px"}),
-                                        type="dot", delay_show=300),
                             html.Div(
-                                [html.Span(id=ids.ROW_COUNT, className="row-count"),
-                                 html.Button(t("download_csv", lang), id=ids.DOWNLOAD_BUTTON, className="button")],
-                                className="table-bar",
+                                dcc.Loading(dcc.Graph(id=ids.CHART, figure=blank_figure(), config={**GRAPH_CONFIG, "topojsonURL": topojson_url}, style={"height": "440px"}),
+                                            type="dot", delay_show=300),
+                                className="chart-box",
                             ),
+                            downloads_bar(lang),
                             grid,
-                            dcc.Download(id=ids.DOWNLOAD),
+                            html.Section(id=ids.SOURCES, className="sources", **{"aria-label": t("sources_title", lang)}),
                         ],
                         className="content",
                     ),

@@ -21,7 +21,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-TABLES = ("observations", "regions", "industries", "indicators", "sources")
+#: Tables opened as views when the snapshot has them (later ETL stages add the last two).
+TABLES = ("observations", "regions", "industries", "indicators", "sources", "target_progress", "reconciliation")
 #: Small tables joined into every result: copied into DuckDB's memory once per snapshot, so a
 #: join does not re-read a Parquet file per request. ``observations`` stays on disk (row groups
 #: are skipped by their min/max statistics).
@@ -44,22 +45,25 @@ class Snapshot:
     path: Path
     manifest: dict
     connection: duckdb.DuckDBPyConnection = field(repr=False, compare=False)
-    _memo: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
-    _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    #: Per-snapshot memo of small, repeated queries (option lists): a new snapshot starts empty,
+    #: so cached answers can never outlive the data they came from.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+    _results: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
+    _results_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
-    def memo(self, key: Hashable, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    def remember(self, key: Hashable, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         """``compute()``, remembered for this snapshot while small; callers get their own copy."""
-        with self._memo_lock:
-            cached = self._memo.get(key)
+        with self._results_lock:
+            cached = self._results.get(key)
             if cached is not None:
-                self._memo.move_to_end(key)
+                self._results.move_to_end(key)
                 return cached.copy()
         frame = compute()
         if len(frame) <= MEMO_MAX_ROWS:
-            with self._memo_lock:
-                self._memo[key] = frame.copy()
-                while len(self._memo) > MEMO_ENTRIES:
-                    self._memo.popitem(last=False)
+            with self._results_lock:
+                self._results[key] = frame.copy()
+                while len(self._results) > MEMO_ENTRIES:
+                    self._results.popitem(last=False)
         return frame
 
     def sql(self, query: str, params: list | dict | None = None) -> pd.DataFrame:
@@ -103,6 +107,18 @@ class Warehouse:
                 old.connection.close()
             return snapshot
 
+    def pinned(self, snapshot_id: str | None) -> Snapshot:
+        """The snapshot ``snapshot_id`` while it is still open here, else the current one.
+
+        Lets a second callback of the same page (a download) read the very snapshot the view
+        was drawn from, even if a newer one was published in between.
+        """
+        with self._lock:
+            cached = self._cache.get(snapshot_id or "")
+            if cached is not None and cached.path.exists():
+                return cached
+        return self.snapshot()
+
 
 def _open_snapshot(snapshot_id: str, path: Path) -> Snapshot:
     connection = duckdb.connect(":memory:", config={"threads": 2})
@@ -135,6 +151,10 @@ class Filters:
     date_to: date | None = None
     statuses: tuple[str, ...] = ()
     all_sources: bool = False
+    #: Restrict to regions of one level (``province``, ``city``) and/or one parent: the
+    #: siblings a ranking or a map compares.
+    region_level: str | None = None
+    region_parent: str | None = None
     #: Several codes at once (the HTTP API's ``?indicator=a,b``); combined with the single fields above.
     indicators: tuple[str, ...] = ()
     industries: tuple[str, ...] = ()
@@ -182,6 +202,12 @@ def where_clause(filters: Filters) -> tuple[str, list]:
     if filters.date_to is not None:
         parts.append("o.period_end <= ?")
         params.append(filters.date_to)
+    if filters.region_level is not None:
+        parts.append("o.region_code IN (SELECT code FROM regions WHERE level = ?)")
+        params.append(filters.region_level)
+    if filters.region_parent is not None:
+        parts.append("o.region_code IN (SELECT code FROM regions WHERE parent_code = ?)")
+        params.append(filters.region_parent)
     if not filters.all_sources:
         parts.append("o.is_default")
     return (" AND ".join(parts) or "TRUE"), params
@@ -192,7 +218,7 @@ def observations(snapshot: Snapshot, filters: Filters, *, limit: int | None = No
 
     Memoised per snapshot when small: going back to a region or indicator costs nothing.
     """
-    return snapshot.memo(("observations", filters, limit), lambda: _observations(snapshot, filters, limit))
+    return snapshot.remember(("observations", filters, limit), lambda: _observations(snapshot, filters, limit))
 
 
 def _observations(snapshot: Snapshot, filters: Filters, limit: int | None) -> pd.DataFrame:
@@ -240,7 +266,7 @@ def empty_result() -> pd.DataFrame:
 
 def series_options(snapshot: Snapshot) -> pd.DataFrame:
     """Distinct series (indicator, product, industry, scope) with their row counts and names (memoised)."""
-    return snapshot.memo("series_options", lambda: snapshot.sql(
+    return snapshot.remember("series_options", lambda: snapshot.sql(
         """
         SELECT o.indicator, o.product, o.industry_code, o.scope, count(*) AS n,
                any_value(ind.name_zh) AS indicator_zh, any_value(ind.name_en) AS indicator_en,
@@ -257,7 +283,7 @@ def series_options(snapshot: Snapshot) -> pd.DataFrame:
 
 def region_options(snapshot: Snapshot) -> pd.DataFrame:
     """Regions that have data, with names, level and parent, most data first (memoised)."""
-    return snapshot.memo("region_options", lambda: snapshot.sql(
+    return snapshot.remember("region_options", lambda: snapshot.sql(
         """
         SELECT r.code, r.name_zh, r.name_en, r.level, r.parent_code, count(*) AS n
         FROM observations o JOIN regions r ON r.code = o.region_code
@@ -270,5 +296,90 @@ def region_options(snapshot: Snapshot) -> pd.DataFrame:
 
 def period_bounds(snapshot: Snapshot) -> tuple[date, date]:
     """The first and last period end in the snapshot."""
-    row = snapshot.memo("period_bounds", lambda: snapshot.sql("SELECT min(period_end) AS lo, max(period_end) AS hi FROM observations"))
+    row = snapshot.remember("period_bounds", lambda: snapshot.sql("SELECT min(period_end) AS lo, max(period_end) AS hi FROM observations"))
     return pd.Timestamp(row["lo"].iloc[0]).date(), pd.Timestamp(row["hi"].iloc[0]).date()
+
+
+def _memo(snapshot: Snapshot, key: str, compute) -> pd.DataFrame:
+    if key not in snapshot.memo:
+        snapshot.memo[key] = compute()
+    return snapshot.memo[key]
+
+
+def dimension_options(snapshot: Snapshot) -> pd.DataFrame:
+    """Every combination of the filter dimensions that has data, with its row count.
+
+    One small table (hundreds of rows) from which the page derives each dropdown's options,
+    so a filter offers only choices that lead to figures. Memoised per snapshot.
+    """
+    return _memo(snapshot, "dimensions", lambda: snapshot.sql(
+        """
+        SELECT indicator, product, industry_code, scope, measure, period_kind, status, count(*) AS n
+        FROM observations WHERE is_default AND value IS NOT NULL
+        GROUP BY ALL ORDER BY n DESC, indicator, product, industry_code, scope, measure, period_kind, status
+        """
+    ))
+
+
+def reference_table(snapshot: Snapshot, name: str) -> pd.DataFrame:
+    """A reference table (``regions``, ``industries``, ``indicators``) of the snapshot, memoised."""
+    columns = {
+        "regions": "code, parent_code, level, name_zh, name_en",
+        "industries": "code, parent_code, classification, name_zh, name_en",
+        "indicators": "code, name_zh, name_en",
+    }[name]
+    return _memo(snapshot, f"ref:{name}", lambda: snapshot.sql(f"SELECT {columns} FROM {name} ORDER BY code"))
+
+
+def region_counts(snapshot: Snapshot) -> pd.DataFrame:
+    """Regions with data and how many default figures each has (memoised)."""
+    return _memo(snapshot, "region_counts", lambda: snapshot.sql(
+        "SELECT region_code AS code, count(*) AS n FROM observations WHERE is_default GROUP BY ALL"
+    ))
+
+
+def period_ends(snapshot: Snapshot, filters: Filters) -> list[date]:
+    """The distinct period ends of a selection (for the period-range pickers), oldest first."""
+    where, params = where_clause(filters)
+    frame = snapshot.sql(f"SELECT DISTINCT o.period_end FROM observations o WHERE {where} ORDER BY 1", params)
+    return [pd.Timestamp(v).date() for v in frame["period_end"]]
+
+
+def target_progress(snapshot: Snapshot, region: str, indicator: str, product: str) -> pd.DataFrame:
+    """Rows of ``target_progress`` (added by the derive stage) for one region and series; empty without the table."""
+    if not snapshot.has_table("target_progress"):
+        return pd.DataFrame()
+    columns = set(snapshot.sql("SELECT * FROM target_progress LIMIT 0").columns)
+    parts, params = ["region_code = ?"], [region]
+    for column, value in (("indicator", indicator), ("product", product)):
+        if column in columns:
+            parts.append(f"{column} = ?")
+            params.append(value)
+    return snapshot.sql(f"SELECT * FROM target_progress WHERE {' AND '.join(parts)}", params)
+
+
+def observations_parquet(snapshot: Snapshot) -> Path:
+    """The snapshot's observations file (sent as it is for the full-snapshot download)."""
+    return snapshot.path / "observations.parquet"
+
+
+def iter_observation_batches(snapshot: Snapshot, batch_rows: int = 50_000):
+    """The whole ``observations`` table with source titles, as DataFrames of ``batch_rows``.
+
+    Streamed from DuckDB in record batches so a large snapshot is never held in memory whole;
+    no ORDER BY (a sort would have to see every row before sending the first), so the row order
+    is roughly the file's (sorted by indicator, region, period) but not guaranteed.
+    """
+    cursor = snapshot.connection.cursor()
+    try:
+        reader = cursor.sql(
+            """
+            SELECT o.*, s.title AS source_title, s.publisher AS source_publisher, s.url AS source_url,
+                   s.published_date AS source_published_date
+            FROM observations o LEFT JOIN sources s ON s.source_id = o.source_id
+            """
+        ).to_arrow_reader(batch_rows)
+        for batch in reader:
+            yield batch.to_pandas()
+    finally:
+        cursor.close()

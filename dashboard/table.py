@@ -10,19 +10,19 @@ from dashboard.i18n import MEASURE_LABELS, QUALIFIER_LABELS, STATUS_LABELS, labe
 
 COLUMNS = [
     ("region", {"en": "Region", "zh": "地区"}),
-    ("region_code", {"en": "Code", "zh": "代码"}),
-    ("industry", {"en": "Industry", "zh": "行业"}),
-    ("label_published", {"en": "Indicator (as published)", "zh": "指标（原文）"}),
     ("period", {"en": "Period", "zh": "期间"}),
-    ("measure", {"en": "Measure", "zh": "度量"}),
     ("display_value", {"en": "Value", "zh": "数值"}),
-    ("value", {"en": "Value (base unit)", "zh": "数值（基本单位）"}),
-    ("unit", {"en": "Base unit", "zh": "基本单位"}),
+    ("measure", {"en": "Measure", "zh": "度量"}),
     ("status", {"en": "Status", "zh": "状态"}),
     ("source_title", {"en": "Source", "zh": "来源"}),
     ("source_publisher", {"en": "Publisher", "zh": "发布机构"}),
     ("source_published_date", {"en": "Published", "zh": "发布日期"}),
     ("source_url", {"en": "URL", "zh": "链接"}),
+    ("label_published", {"en": "Indicator (as published)", "zh": "指标（原文）"}),
+    ("industry", {"en": "Industry", "zh": "行业"}),
+    ("region_code", {"en": "Code", "zh": "代码"}),
+    ("value", {"en": "Value (base unit)", "zh": "数值（基本单位）"}),
+    ("unit", {"en": "Base unit", "zh": "基本单位"}),
 ]
 
 

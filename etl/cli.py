@@ -4,6 +4,8 @@
   one refresh (skipped when nothing changed).
 * ``python -m etl schedule --cron "0 6 * * *"`` (or ``--seconds N``): refresh on a schedule, in the foreground.
 * ``python -m etl history [--limit N]``: the recorded runs as a table.
+* ``python -m etl extract RELEASE [--out CANDIDATES.csv]``: candidate figures from a press
+  release, for a person to review (never published).
 
 Exit codes: 0 published or unchanged, 1 failed (nothing published), 75 another run holds the
 lock (EX_TEMPFAIL: try again later), 2 bad command line.
@@ -18,6 +20,8 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
+from etl.extract import add_arguments as add_extract_arguments
+from etl.extract import run_extract
 from etl.history import format_table, read_runs
 from etl.lock import LockBusyError
 from etl.pipeline import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE
@@ -130,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
     history.add_argument("--limit", type=int, default=20, help="show the last N runs (default 20)")
     history.set_defaults(handler=_history)
+
+    extract_parser = commands.add_parser(
+        "extract", help="candidate figures from a press release, for review (never published)"
+    )
+    add_extract_arguments(extract_parser)
+    extract_parser.set_defaults(handler=run_extract)
     return parser
 
 

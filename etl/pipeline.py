@@ -21,6 +21,8 @@ from etl.problems import InputError, Problem
 from etl.publish import publish
 from etl.readers import is_data_file, reader_for
 from etl.readers.base import empty_figures, empty_sources
+from etl.readers.sidecar import SUFFIX as SIDECAR_SUFFIX
+from etl.readers.sidecar import sidecar_path
 from etl.reference import load_reference, reference_files
 
 DEFAULT_RAW = Path("data/raw")
@@ -47,13 +49,25 @@ def discover(raw: Path) -> list[Path]:
     return sorted(p for p in raw.rglob("*") if p.is_file() and is_data_file(p))
 
 
+def hash_with_sidecar(path: Path, rel: str, hashes: dict[str, str]) -> None:
+    """Record the hash of a data file and of its sidecar (``<file>.meta.yaml``), if any.
+
+    A sidecar changes what a file means (its unit, region, source), so editing it must
+    count as a change of input for an incremental refresh, like editing the file itself.
+    """
+    hashes[rel] = file_hash(path)
+    side = sidecar_path(path)
+    if side.is_file():
+        hashes[rel + SIDECAR_SUFFIX] = file_hash(side)
+
+
 def read_inputs(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], dict[str, str]]:
     """Read every data file with the reader that recognises it."""
     problems: list[Problem] = []
     figures, sources, hashes = [empty_figures()], [empty_sources()], {}
     for path in discover(raw):
         rel = path.relative_to(raw).as_posix()
-        hashes[rel] = file_hash(path)
+        hash_with_sidecar(path, rel, hashes)
         reader = reader_for(path)
         if reader is None:
             problems.append(Problem(rel, None, None, "no reader recognises this file (see docs/input-format.md)"))
@@ -106,7 +120,9 @@ def input_hashes(raw: Path, reference_dir: Path) -> dict[str, str]:
 
     An incremental run compares this with the current snapshot's manifest to skip a rebuild.
     """
-    hashes = {path.relative_to(raw).as_posix(): file_hash(path) for path in discover(raw)} if raw.is_dir() else {}
+    hashes: dict[str, str] = {}
+    for path in discover(raw) if raw.is_dir() else []:
+        hash_with_sidecar(path, path.relative_to(raw).as_posix(), hashes)
     for path in reference_files(reference_dir):
         hashes[f"reference/{path.name}"] = file_hash(path)
     return hashes
@@ -127,7 +143,7 @@ def run(raw: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE, reference:
     counts = {name: len(frame) for name, (frame, _) in tables.items()}
     return RunResult(
         snapshot_id=snapshot_id,
-        files=len([k for k in manifest["inputs"] if not k.startswith("reference/")]),  # type: ignore[union-attr]
+        files=len([k for k in manifest["inputs"] if not k.startswith("reference/") and not k.endswith(SIDECAR_SUFFIX)]),  # type: ignore[union-attr]
         observations=counts["observations"],
         sources=counts["sources"],
         tables=counts,

@@ -8,6 +8,15 @@ import plotly.graph_objects as go
 from dashboard.formatting import format_value
 from dashboard.i18n import QUALIFIER_LABELS, STATUS_LABELS, label, t
 
+
+def light_template() -> go.layout.Template:
+    """A white background with light grid lines: the look of ``plotly_white`` at a fraction of
+    its cost (the named template is validated and deep-copied on every figure, ~0.1 s each)."""
+    axis = {"gridcolor": "#e8edf3", "zerolinecolor": "#d0d7e0", "linecolor": "#d0d7e0", "ticks": ""}
+    return go.layout.Template(layout={"paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "xaxis": axis,
+                                      "yaxis": axis, "colorway": ["#0072B2", "#E69F00", "#009E73", "#D55E00"]})
+
+
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, Helvetica, Arial, sans-serif"
 
 
@@ -28,6 +37,17 @@ def period_text(row: pd.Series, lang: str) -> str:
     if lang == "zh":
         return f"{start.year}年{start.month}-{end.month}月"
     return f"{start:%b}–{end:%b} {start.year}"
+
+
+def x_positions(group: pd.DataFrame) -> tuple[list, bool]:
+    """Where a series' points sit on the time axis, and whether the axis counts whole years.
+
+    Annual figures are placed at their year (2025), not at 31 December, which Plotly would draw
+    next to the tick of the following year; other periods at their end date.
+    """
+    if len(group) and set(group["period_kind"]) == {"year"}:
+        return [d.year for d in group["period_start"]], True
+    return list(group["period_end"]), False
 
 
 def hover_text(row: pd.Series, lang: str) -> str:
@@ -56,7 +76,7 @@ def empty_figure(message: str) -> go.Figure:
     figure = go.Figure()
     figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 15})
     figure.update_layout(
-        xaxis={"visible": False}, yaxis={"visible": False}, template="plotly_white", height=420,
+        xaxis={"visible": False}, yaxis={"visible": False}, template=light_template(), height=420,
         font={"family": FONT}, margin={"l": 40, "r": 20, "t": 40, "b": 40},
     )
     return figure

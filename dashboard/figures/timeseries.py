@@ -6,7 +6,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import FONT, empty_figure, hover_text, period_text, region_name
+from dashboard.figures.common import (
+    FONT,
+    empty_figure,
+    hover_text,
+    light_template,
+    period_text,
+    region_name,
+    x_positions,
+)
 from dashboard.formatting import choose_scale, unit_label
 from dashboard.i18n import MEASURE_LABELS, label, t
 
@@ -47,8 +55,11 @@ def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.
             )
             continue
         symbols = [MARKERS.get(s, "circle") for s in group["status"]]
+        x, annual = x_positions(group)
+        if annual:
+            figure.update_xaxes(dtick=1, tickformat="d")
         figure.add_scatter(
-            x=group["period_end"], y=group["value"] / divisor, name=name, mode="lines+markers",
+            x=x, y=group["value"] / divisor, name=name, mode="lines+markers",
             line={"color": colour, "width": 2}, marker={"symbol": symbols, "size": 9, "color": colour},
             hovertext=hover, hoverinfo="text", customdata=group["source_id"],
             meta=code,
@@ -57,14 +68,19 @@ def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.
     axis_unit = unit_label(unit, lang, divisor) if unit not in ("rank",) else ""
     figure.update_layout(
         title={"text": title or measure_text, "x": 0.01, "xanchor": "left"},
-        template="plotly_white",
+        template=light_template(),
         height=440,
         font={"family": FONT, "size": 13},
         margin={"l": 60, "r": 20, "t": 60, "b": 50},
         legend={"orientation": "h", "y": -0.15},
-        yaxis={"title": {"text": f"{measure_text} ({axis_unit})" if axis_unit else measure_text}},
+        yaxis={"title": {"text": f"{measure_text} ({axis_unit})" if axis_unit and axis_unit not in measure_text else measure_text}},
         hoverlabel={"align": "left"},
     )
+    if not single_period:
+        figure.add_annotation(
+            text=t("legend_note", lang), showarrow=False, xref="paper", yref="paper", x=1, y=1.02,
+            xanchor="right", yanchor="bottom", font={"size": 11, "color": "#5b6776"},
+        )
     if unit == "rank":
         figure.update_yaxes(autorange="reversed")
     if single_period:

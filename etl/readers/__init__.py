@@ -12,7 +12,13 @@ from pathlib import Path
 from types import ModuleType
 
 #: Reader modules in the order they are asked.
-READER_MODULES: tuple[str, ...] = ("etl.readers.figures",)
+READER_MODULES: tuple[str, ...] = (
+    "etl.readers.figures",
+    "etl.readers.nbs",
+    "etl.readers.eurostat_tsv",
+    "etl.readers.sdmx_csv",
+    "etl.readers.bea",
+)
 
 #: Files in ``data/raw`` that are not data: documentation and per-file metadata.
 IGNORED_SUFFIXES: tuple[str, ...] = (".md", ".txt", ".yaml", ".yml", ".toml", ".json")

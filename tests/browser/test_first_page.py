@@ -38,8 +38,10 @@ def test_changing_the_indicator_changes_the_chart_and_the_csv_matches_the_table(
     page.goto(live_server.url)
     title = page.locator(f"#{ids.CHART} .gtitle")
     expect(title).to_contain_text("Production")
-    choose(page, ids.SERIES, "Value added · Automobile manufacturing")
-    expect(title).to_contain_text("Value added")
+    choose(page, ids.INDICATOR, "Value added")
+    expect(title).to_contain_text("Value added")  # the industry list is value added's only after this
+    choose(page, ids.INDUSTRY, "Automobile manufacturing")
+    expect(title).to_contain_text("Value added · Automobile manufacturing")
     choose(page, ids.PERIOD_KIND, "Year to date")
     expect(title).to_contain_text("Year to date")
     expect(page.locator(".ag-row").first).to_contain_text("Guangdong")

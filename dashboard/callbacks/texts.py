@@ -1,0 +1,53 @@
+"""Every fixed text of the page in the chosen language (labels, tabs, buttons)."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output
+
+from dashboard import ids
+from dashboard.i18n import t
+from dashboard.urlstate import VIEWS
+
+LABELS = ("within", "region", "indicator", "product", "industry", "scope", "measure", "period_kind", "period_range",
+          "status_filter")
+BUTTONS = ((ids.DOWNLOAD_BUTTON, "download_csv"), (ids.DOWNLOAD_META_BUTTON, "download_meta"),
+           (ids.PNG_BUTTON, "download_png"), (ids.SVG_BUTTON, "download_svg"),
+           (ids.SNAPSHOT_CSV, "snapshot_csv"), (ids.SNAPSHOT_PARQUET, "snapshot_parquet"))
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output(ids.TITLE, "children"), Output(ids.SUBTITLE, "children"), Output(ids.ALL_SOURCES, "options"),
+        *[Output(ids.LABEL_PREFIX + key, "children") for key in LABELS],
+        *[Output(f"tab-{v}", "label") for v in VIEWS],
+        *[Output(component, "children") for component, _ in BUTTONS],
+        Output(ids.YEAR_FROM, "placeholder"), Output(ids.YEAR_TO, "placeholder"),
+        Input(ids.LANG, "value"),
+    )
+    def translate(lang: str):
+        lang = lang if lang in ("en", "zh") else "en"
+        return (
+            t("title", lang), t("subtitle", lang), [{"label": t("all_sources", lang), "value": "all"}],
+            *[t(key, lang) for key in LABELS],
+            *[t(f"view_{v}", lang) for v in VIEWS],
+            *[t(key, lang) for _, key in BUTTONS],
+            t("from", lang), t("to", lang),
+        )
+
+    app.clientside_callback(
+        """
+        function(png, svg) {
+            const trigger = (dash_clientside.callback_context.triggered[0] || {}).prop_id || "";
+            const plot = document.querySelector("#chart .js-plotly-plot");
+            if (plot && window.Plotly && trigger) {
+                const format = trigger.startsWith("download-svg") ? "svg" : "png";
+                window.Plotly.downloadImage(plot, {format: format, filename: "regional-industry-chart",
+                                                   width: 1200, height: 600, scale: format === "png" ? 2 : 1});
+            }
+            return dash_clientside.no_update;
+        }
+        """,
+        Output(ids.PNG_BUTTON, "title"),
+        Input(ids.PNG_BUTTON, "n_clicks"), Input(ids.SVG_BUTTON, "n_clicks"),
+        prevent_initial_call=True,
+    )

@@ -1,0 +1,198 @@
+"""From a requested selection to a valid one, and the options of every filter.
+
+Pure functions over small tables the query layer returns (the dimension combinations that have
+data, the reference tables), so the cascade indicator → product → industry → scope → measure →
+period type → status is tested without a server. Each filter offers only choices that lead to
+figures; a requested value that has none is replaced by the most common one, and when it came
+from a link the replacement is reported as a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard.i18n import MEASURE_LABELS, PERIOD_KIND_LABELS, PRODUCT_LABELS, STATUS_LABELS, label, t
+from dashboard.urlstate import MEASURES, PERIOD_KINDS, VIEWS
+
+DEFAULT_INDICATOR = "production"
+DEFAULT_MEASURE = "level"
+LEVEL_ORDER = {"country": 0, "province": 1, "city": 2, "county": 3}
+
+
+@dataclass
+class Controls:
+    """A valid selection (``state``), each dropdown's options, and notes on what was replaced."""
+
+    state: dict
+    options: dict[str, list[dict]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _pick(requested: str | None, available: list[str], default: str | None, name: str, notes: list[str],
+          strict: bool) -> str | None:
+    if requested in available:
+        return requested
+    if requested is not None and strict:
+        notes.append(f"{name}={requested}")
+    if default in available:
+        return default
+    return available[0] if available else None
+
+
+def _ranked(frame: pd.DataFrame, column: str) -> list[str]:
+    """Values of ``column`` by total row count, most first."""
+    if frame.empty:
+        return []
+    counts = frame.groupby(column, sort=False)["n"].sum().sort_values(ascending=False, kind="stable")
+    return [str(v) for v in counts.index]
+
+
+def _both(zh: str, en: str, lang: str) -> str:
+    return f"{zh} {en}" if lang == "zh" else f"{en} {zh}"
+
+
+def region_label(row, lang: str) -> str:
+    """``Guangdong 广东省`` / ``广东省 Guangdong``: both names, the reader's first."""
+    return _both(row.name_zh, row.name_en, lang)
+
+
+def region_choices(regions: pd.DataFrame, counts: pd.DataFrame, within: str, lang: str) -> list[dict]:
+    """Regions with data in hierarchy order: the nation, each province followed by its cities.
+
+    With ``within`` (a province code) only that province, its cities and the nation are offered:
+    the province picker scopes the city list.
+    """
+    have = set(counts["code"])
+    frame = regions[regions["code"].isin(have)].copy()
+    frame["rank"] = frame["level"].map(LEVEL_ORDER).fillna(9)
+    frame["province"] = frame.apply(lambda r: r["code"] if r["level"] == "province" else r["parent_code"], axis=1)
+    if within:
+        frame = frame[(frame["province"] == within) | (frame["level"] == "country")]
+    frame = frame.sort_values(["rank"]).copy()
+    frame["group"] = frame.apply(lambda r: "" if r["level"] == "country" else r["province"], axis=1)
+    frame["order"] = frame["level"].map({"country": 0, "province": 1}).fillna(2)
+    frame = frame.sort_values(["group", "order", "code"])
+    choices = []
+    for row in frame.itertuples():
+        indent = "\u3000" if row.level in ("city", "county") else ""
+        choices.append({"label": indent + region_label(row, lang), "value": row.code})
+    return choices
+
+
+def industry_choices(industries: pd.DataFrame, codes: list[str], lang: str) -> list[dict]:
+    """Industries with data, indented by depth in the classification (C → C36 → C367)."""
+    parents = dict(zip(industries["code"], industries["parent_code"], strict=False))
+    names = industries.set_index("code")
+    choices = []
+    for code in sorted(codes, key=lambda c: (c.startswith("X-"), c)):
+        depth, parent = 0, parents.get(code)
+        while parent and depth < 6:
+            depth, parent = depth + 1, parents.get(parent)
+        name = code
+        if code in names.index:
+            row = names.loc[code]
+            name = (row["name_zh"] if lang == "zh" else row["name_en"]) or code
+        choices.append({"label": "\u3000" * max(depth - 1, 0) + name, "value": code})
+    return choices
+
+
+def normalise(
+    requested: dict,
+    dimensions: pd.DataFrame,
+    regions: pd.DataFrame,
+    region_counts: pd.DataFrame,
+    industries: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    lang: str,
+    default_regions: tuple[str, ...] = ("440000",),
+    strict: bool = False,
+) -> Controls:
+    """A valid state for ``requested`` and every filter's options (``strict``: report replacements)."""
+    notes: list[str] = []
+    state: dict = {"lang": lang}
+    options: dict[str, list[dict]] = {}
+
+    indicator_codes = _ranked(dimensions, "indicator")
+    state["indicator"] = _pick(requested.get("indicator"), indicator_codes, DEFAULT_INDICATOR, "indicator", notes, strict)
+    names = indicators.set_index("code") if not indicators.empty else pd.DataFrame()
+    options["indicator"] = [
+        {"label": (names.loc[c, "name_zh" if lang == "zh" else "name_en"] if c in names.index else c) or c, "value": c}
+        for c in indicator_codes
+    ]
+    frame = dimensions[dimensions["indicator"] == state["indicator"]]
+
+    products = _ranked(frame, "product")
+    state["product"] = _pick(requested.get("product"), products, None, "product", notes, strict)
+    options["product"] = [{"label": label(PRODUCT_LABELS, p, lang) if p else t("no_product", lang), "value": p}
+                          for p in products]
+    frame = frame[frame["product"] == state["product"]]
+
+    industry_codes = _ranked(frame, "industry_code")
+    state["industry"] = _pick(requested.get("industry"), industry_codes, None, "industry", notes, strict)
+    options["industry"] = industry_choices(industries, industry_codes, lang)
+    frame = frame[frame["industry_code"] == state["industry"]]
+
+    scopes = _ranked(frame, "scope")
+    state["scope"] = _pick(requested.get("scope"), scopes, "", "scope", notes, strict)
+    options["scope"] = [{"label": s or t("scope_default", lang), "value": s} for s in scopes]
+    frame = frame[frame["scope"] == state["scope"]]
+
+    measures = [m for m in MEASURES if m in set(frame["measure"])]
+    state["measure"] = _pick(requested.get("measure"), measures, DEFAULT_MEASURE, "measure", notes, strict)
+    options["measure"] = [{"label": label(MEASURE_LABELS, m, lang), "value": m} for m in measures]
+    frame = frame[frame["measure"] == state["measure"]]
+
+    ranked_kinds = _ranked(frame, "period_kind")
+    kinds = [k for k in PERIOD_KINDS if k in ranked_kinds]
+    state["period_kind"] = _pick(requested.get("period_kind"), kinds, ranked_kinds[0] if ranked_kinds else None,
+                                 "period_kind", notes, strict)
+    options["period_kind"] = [{"label": label(PERIOD_KIND_LABELS, k, lang), "value": k} for k in kinds]
+    frame = frame[frame["period_kind"] == state["period_kind"]]
+
+    statuses = _ranked(frame, "status")
+    wanted = [s for s in requested.get("status") or [] if s in statuses]
+    if strict:
+        notes.extend(f"status={s}" for s in requested.get("status") or [] if s not in statuses)
+    state["status"] = wanted
+    options["status"] = [{"label": label(STATUS_LABELS, s, lang), "value": s} for s in statuses]
+
+    known = set(regions["code"])
+    asked = [c for c in requested.get("region") or [] if c in known]
+    if strict:
+        notes.extend(f"region={c}" for c in requested.get("region") or [] if c not in known)
+    if not asked and requested.get("region") is None:
+        asked = [c for c in default_regions if c in set(region_counts["code"])]
+    state["region"] = asked
+    state["within"] = requested.get("within") or ""
+    provinces = regions[regions["level"] == "province"]
+    with_data = set(region_counts["code"])
+    parents_with_data = set(regions.loc[regions["code"].isin(with_data), "parent_code"]) | with_data
+    provinces = provinces[provinces["code"].isin(parents_with_data)]
+    if state["within"] not in set(provinces["code"]):
+        state["within"] = ""
+    options["within"] = [{"label": t("within_all", lang), "value": ""}] + [
+        {"label": region_label(r, lang), "value": r.code} for r in provinces.itertuples()
+    ]
+    choices = region_choices(regions, region_counts, state["within"], lang)
+    offered = {c["value"] for c in choices}
+    by_code = regions.set_index("code")
+    for code in state["region"]:  # a selected region stays visible even when the list is scoped
+        if code not in offered:
+            row = by_code.loc[code]
+            choices.append({"label": _both(row["name_zh"], row["name_en"], lang), "value": code})
+    options["region"] = choices
+
+    state["view"] = requested.get("view") if requested.get("view") in VIEWS else "timeseries"
+    state["from"] = requested.get("from")
+    state["to"] = requested.get("to")
+    state["source"] = requested.get("source") if requested.get("source") == "all" else None
+    return Controls(state=state, options=options, notes=notes)
+
+
+def focus_region(state: dict) -> str | None:
+    """The region KPI cards, the ranking highlight and the map level follow: the first selected."""
+    regions = state.get("region") or []
+    return regions[0] if regions else None

@@ -1,0 +1,65 @@
+"""The share view: each region's share of its parent region over time (percent)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.common import (
+    FONT,
+    empty_figure,
+    hover_text,
+    light_template,
+    period_text,
+    region_name,
+    x_positions,
+)
+from dashboard.figures.timeseries import MARKERS, PALETTE
+from dashboard.i18n import t
+
+
+def share_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.Figure:
+    """Share of parent (``share_pct`` rows of the parent-region kind) per region, over period end.
+
+    Reported shares are filled markers and derived ones hollow, on the same line, so a derived
+    share that disagrees with a reported one shows as two points at the same date. A single
+    period is drawn as bars (a line through one point says nothing).
+    """
+    data = frame.dropna(subset=["value"])
+    data = data[data["measure"] == "share_pct"]
+    if "share_of" in data:
+        data = data[data["share_of"].fillna("") == ""]
+    if data.empty:
+        return empty_figure(t("no_share", lang))
+    single = data[["period_start", "period_end"]].drop_duplicates().shape[0] == 1
+    figure = go.Figure()
+    for index, (_, group) in enumerate(data.groupby("region_code", sort=False)):
+        group = group.sort_values(["period_end", "status"])
+        name = region_name(group.iloc[0], lang)
+        colour = PALETTE[index % len(PALETTE)]
+        hover = [hover_text(row, lang) for _, row in group.iterrows()]
+        if single:
+            figure.add_bar(x=[name] * len(group), y=group["value"], name=name, marker_color=colour,
+                           hovertext=hover, hoverinfo="text", text=[f"{v:.3g}%" for v in group["value"]],
+                           textposition="outside", cliponaxis=False)
+            continue
+        x, annual = x_positions(group)
+        if annual:
+            figure.update_xaxes(dtick=1, tickformat="d")
+        figure.add_scatter(
+            x=x, y=group["value"], name=name, mode="lines+markers",
+            line={"color": colour, "width": 2, "dash": "dot"},
+            marker={"symbol": [MARKERS.get(s, "circle") for s in group["status"]], "size": 10, "color": colour},
+            hovertext=hover, hoverinfo="text",
+        )
+    heading = title or t("share_title", lang)
+    if single:
+        heading = f"{heading} — {period_text(data.iloc[0], lang)}"
+    figure.update_layout(
+        title={"text": heading, "x": 0.01, "xanchor": "left"},
+        template=light_template(), height=440, font={"family": FONT, "size": 13},
+        margin={"l": 60, "r": 20, "t": 60, "b": 50}, legend={"orientation": "h", "y": -0.15},
+        yaxis={"title": {"text": "%"}, "rangemode": "tozero"}, hoverlabel={"align": "left"},
+        showlegend=not single,
+    )
+    return figure

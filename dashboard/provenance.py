@@ -1,0 +1,38 @@
+"""The Sources panel: every source behind the current view, with how many figures each supports."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+
+from dashboard.i18n import t
+
+
+def source_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per source of ``frame``: title, publisher, date, URL and the number of figures.
+
+    Most figures first, so the source a chart mostly rests on is read first.
+    """
+    columns = ["source_id", "source_title", "source_publisher", "source_published_date", "source_url"]
+    if frame.empty:
+        return pd.DataFrame(columns=[*columns, "figures"])
+    data = frame[columns].fillna("")
+    data = data.astype({c: str for c in columns})
+    summary = data.groupby(columns, sort=False).size().reset_index(name="figures")
+    return summary.sort_values(["figures", "source_published_date"], ascending=[False, False], kind="stable").reset_index(drop=True)
+
+
+def sources_panel(summary: pd.DataFrame, lang: str) -> list:
+    """The panel's content: a heading and a list of linked sources."""
+    heading = html.H2(f"{t('sources_title', lang)} ({len(summary)})", className="panel-title")
+    if summary.empty:
+        return [heading, html.P(t("no_sources", lang), className="muted")]
+    items = []
+    for row in summary.itertuples():
+        title = row.source_title or row.source_id
+        link = html.A(title, href=row.source_url, target="_blank", rel="noopener noreferrer") if row.source_url.startswith(("http://", "https://")) else html.Span(title)
+        meta = " · ".join(p for p in (row.source_publisher, row.source_published_date) if p)
+        items.append(html.Li([link, html.Span(f" — {meta}" if meta else "", className="muted"),
+                              html.Span(f" {row.figures} {t('figure' if row.figures == 1 else 'figures_supported', lang)}", className="badge")],
+                             **{"data-source-id": row.source_id}))
+    return [heading, html.Ol(items, className="source-list")]
