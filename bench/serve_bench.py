@@ -64,18 +64,24 @@ def server(command: list[str], port: int, ready_path: str = "/", timeout: float 
 
 # --- dashboard -------------------------------------------------------------------------------
 
-def _series(f: Filters) -> str:
-    return "|".join((f.indicator, f.product or "", f.industry or "", f.scope or ""))
+#: The page's view for each interaction.
+VIEWS = {"ranking_one_period": "ranking", "map_one_period": "map", "share_view": "share"}
 
 
-def _control_values(f: Filters) -> dict[str, object]:
-    """The page's control values that select ``f`` (the page chooses years, not single periods)."""
-    year = f.date_from.year if f.date_from else None
-    return {
-        ids.REGION: list(f.regions), ids.SERIES: _series(f), ids.MEASURE: f.measures[0] if f.measures else None,
-        ids.PERIOD_KIND: f.period_kinds[0] if f.period_kinds else None, ids.YEAR_FROM: year, ids.YEAR_TO: year,
-        ids.ALL_SOURCES: [], ids.LANG: "en",
+def _control_values(f: Filters, name: str, snapshot_id: str) -> dict[str, object]:
+    """The page's stored state that selects ``f`` in the interaction's view (the input of the chart callback)."""
+    view = VIEWS.get(name, "timeseries")
+    state = {
+        "lang": "en", "snapshot": snapshot_id, "view": view,
+        "region": list(f.regions[:1]) if view in ("ranking", "map") else list(f.regions),
+        "indicator": f.indicator, "product": f.product or "", "industry": f.industry, "scope": f.scope or "",
+        "measure": f.measures[0] if f.measures else None, "period_kind": f.period_kinds[0] if f.period_kinds else None,
     }
+    if f.date_from is not None:
+        state["from"] = f"{f.date_from:%Y-%m}"
+    if f.date_to is not None:
+        state["to"] = f"{f.date_to:%Y-%m}"
+    return {ids.STATE: state, ids.REFRESH: 0}
 
 
 def _chart_callback(base: str) -> dict:
@@ -87,7 +93,7 @@ def _chart_callback(base: str) -> dict:
     raise RuntimeError("no callback outputs the chart's figure")
 
 
-def _payload(dependency: dict, values: dict[str, object], changed: str) -> bytes:
+def _payload(dependency: dict, values: dict[str, object]) -> bytes:
     outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
                for part in dependency["output"].strip(".").split("...")]
     return json.dumps({
@@ -95,7 +101,7 @@ def _payload(dependency: dict, values: dict[str, object], changed: str) -> bytes
         "outputs": outputs if len(outputs) > 1 else outputs[0],
         "inputs": [{**i, "value": values.get(i["id"])} for i in dependency["inputs"]],
         "state": [{**s, "value": values.get(s["id"])} for s in dependency.get("state", [])],
-        "changedPropIds": [f"{changed}.value"],
+        "changedPropIds": [f"{i['id']}.{i['property']}" for i in dependency["inputs"]],
     }).encode()
 
 
@@ -145,12 +151,12 @@ def dashboard_session(warehouse: Path, runs: int, page_loads: int) -> dict[str, 
         dependency = _chart_callback(base)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         callbacks: dict[str, object] = {}
+        sid = snapshot.snapshot_id
         for name, (what, filters_for) in cases.items():
-            changed = ids.REGION if name == "change_region" else ids.SERIES
             for i in range(2):
-                _post_ms(connection, _payload(dependency, _control_values(filters_for(i)), changed))
-            uncached = [_post_ms(connection, _payload(dependency, _control_values(filters_for(i + 10)), changed)) for i in range(runs)]
-            repeat_body = _payload(dependency, _control_values(filters_for(10)), changed)
+                _post_ms(connection, _payload(dependency, _control_values(filters_for(i), name, sid)))
+            uncached = [_post_ms(connection, _payload(dependency, _control_values(filters_for(i + 10), name, sid))) for i in range(runs)]
+            repeat_body = _payload(dependency, _control_values(filters_for(10), name, sid))
             repeated = [_post_ms(connection, repeat_body) for _ in range(min(runs, 10))]
             callbacks[name] = {"what": what, "new_selection": percentiles(uncached), "repeated_selection": percentiles(repeated)}
         connection.close()
