@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test venv warehouse lint format bench clean
+.PHONY: run test venv warehouse lint format bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,21 @@ lint: venv
 format: venv
 	$(PY) -m ruff format etl dashboard tests
 	$(PY) -m ruff check --fix etl dashboard tests
+
+# Benchmarks (bench/RESULTS.md): 10 M synthetic observations by default, BENCH_SIZE=... to choose.
+# Datasette, the download's anchor, goes into its own venv (bench/work/venv), never into the lock file.
+BENCH_VENV := bench/work/venv
+
+$(BENCH_VENV)/bin/datasette:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet datasette
+
+bench: venv $(BENCH_VENV)/bin/datasette
+	$(PY) -m bench $(if $(BENCH_SIZE),--size $(BENCH_SIZE),)
+
+# Small and quick (under a minute): checks the suite runs; writes to bench/work/quick/, not the committed results.
+bench-quick: venv
+	$(PY) -m bench --quick
 
 clean:
 	rm -rf $(VENV) data/warehouse .pytest_cache

@@ -9,9 +9,11 @@ never becomes SQL text.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +23,14 @@ import pandas as pd
 
 #: Tables opened as views when the snapshot has them (later ETL stages add the last two).
 TABLES = ("observations", "regions", "industries", "indicators", "sources", "target_progress", "reconciliation")
+#: Small tables joined into every result: copied into DuckDB's memory once per snapshot, so a
+#: join does not re-read a Parquet file per request. ``observations`` stays on disk (row groups
+#: are skipped by their min/max statistics).
+IN_MEMORY_TABLES = ("regions", "industries", "indicators", "sources")
+#: Results memoised per snapshot (a snapshot never changes, so its cache never goes stale).
+MEMO_ENTRIES = 256
+#: Only results this small are memoised: the cache is for repeated clicks, not for downloads.
+MEMO_MAX_ROWS = 20_000
 
 
 class NoSnapshotError(RuntimeError):
@@ -38,6 +48,23 @@ class Snapshot:
     #: Per-snapshot memo of small, repeated queries (option lists): a new snapshot starts empty,
     #: so cached answers can never outlive the data they came from.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+    _results: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
+    _results_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def remember(self, key: Hashable, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """``compute()``, remembered for this snapshot while small; callers get their own copy."""
+        with self._results_lock:
+            cached = self._results.get(key)
+            if cached is not None:
+                self._results.move_to_end(key)
+                return cached.copy()
+        frame = compute()
+        if len(frame) <= MEMO_MAX_ROWS:
+            with self._results_lock:
+                self._results[key] = frame.copy()
+                while len(self._results) > MEMO_ENTRIES:
+                    self._results.popitem(last=False)
+        return frame
 
     def sql(self, query: str, params: list | dict | None = None) -> pd.DataFrame:
         """Run a parameterised query on a cursor of its own (safe across threads)."""
@@ -95,12 +122,16 @@ class Warehouse:
 
 def _open_snapshot(snapshot_id: str, path: Path) -> Snapshot:
     connection = duckdb.connect(":memory:", config={"threads": 2})
+    with contextlib.suppress(duckdb.Error):  # an option older DuckDB versions lack
+        # Parse each Parquet footer once, not per query (saves ~10 ms a query on a 10 M-row file).
+        connection.execute("SET parquet_metadata_cache = true")
     for table in TABLES:
         file = path / f"{table}.parquet"
         if file.exists():
             # The path is ours (a resolved snapshot directory), never user input; DuckDB cannot bind it in DDL.
             literal = str(file).replace("'", "''")
-            connection.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{literal}')")
+            kind = "TABLE" if table in IN_MEMORY_TABLES else "VIEW"
+            connection.execute(f"CREATE {kind} {table} AS SELECT * FROM read_parquet('{literal}')")
     manifest = json.loads((path / "manifest.json").read_text())
     return Snapshot(snapshot_id, path, manifest, connection)
 
@@ -183,12 +214,26 @@ def where_clause(filters: Filters) -> tuple[str, list]:
 
 
 def observations(snapshot: Snapshot, filters: Filters, *, limit: int | None = None) -> pd.DataFrame:
-    """The observations matching ``filters``, with region, industry and source names joined in."""
+    """The observations matching ``filters``, with region, industry and source names joined in.
+
+    Memoised per snapshot when small: going back to a region or indicator costs nothing.
+    """
+    return snapshot.remember(("observations", filters, limit), lambda: _observations(snapshot, filters, limit))
+
+
+def _observations(snapshot: Snapshot, filters: Filters, limit: int | None) -> pd.DataFrame:
+    query, params = _observations_sql(filters, order=True, limit=limit)
+    return _typed(snapshot.sql(query, params))
+
+
+def _observations_sql(filters: Filters, *, order: bool, limit: int | None = None) -> tuple[str, list]:
+    """The query behind :func:`observations` (names joined in), with ``?`` parameters."""
     where, params = where_clause(filters)
     limit_sql = ""
     if limit is not None:
         limit_sql = " LIMIT ?"
         params = [*params, int(limit)]
+    order_sql = "ORDER BY o.region_code, o.period_end, o.period_start, o.measure, o.is_default DESC, o.source_id" if order else ""
     query = f"""
         SELECT o.region_code, r.name_zh AS region_name_zh, r.name_en AS region_name_en,
                o.industry_code, i.name_zh AS industry_name_zh, i.name_en AS industry_name_en,
@@ -202,10 +247,13 @@ def observations(snapshot: Snapshot, filters: Filters, *, limit: int | None = No
         LEFT JOIN industries i ON i.code = o.industry_code
         LEFT JOIN sources s ON s.source_id = o.source_id
         WHERE {where}
-        ORDER BY o.region_code, o.period_end, o.period_start, o.measure, o.is_default DESC, o.source_id
+        {order_sql}
         {limit_sql}
     """
-    frame = snapshot.sql(query, params)
+    return query, params
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("period_start", "period_end", "vintage", "source_published_date"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
     return frame[RESULT_COLUMNS]
@@ -217,8 +265,8 @@ def empty_result() -> pd.DataFrame:
 
 
 def series_options(snapshot: Snapshot) -> pd.DataFrame:
-    """Distinct series (indicator, product, industry, scope) with their row counts and names."""
-    return snapshot.sql(
+    """Distinct series (indicator, product, industry, scope) with their row counts and names (memoised)."""
+    return snapshot.remember("series_options", lambda: snapshot.sql(
         """
         SELECT o.indicator, o.product, o.industry_code, o.scope, count(*) AS n,
                any_value(ind.name_zh) AS indicator_zh, any_value(ind.name_en) AS indicator_en,
@@ -230,12 +278,12 @@ def series_options(snapshot: Snapshot) -> pd.DataFrame:
         GROUP BY ALL
         ORDER BY n DESC, o.indicator, o.product, o.industry_code, o.scope
         """
-    )
+    ))
 
 
 def region_options(snapshot: Snapshot) -> pd.DataFrame:
-    """Regions that have data, with names, level and parent, most data first."""
-    return snapshot.sql(
+    """Regions that have data, with names, level and parent, most data first (memoised)."""
+    return snapshot.remember("region_options", lambda: snapshot.sql(
         """
         SELECT r.code, r.name_zh, r.name_en, r.level, r.parent_code, count(*) AS n
         FROM observations o JOIN regions r ON r.code = o.region_code
@@ -243,12 +291,12 @@ def region_options(snapshot: Snapshot) -> pd.DataFrame:
         GROUP BY r.code, r.name_zh, r.name_en, r.level, r.parent_code
         ORDER BY CASE r.level WHEN 'country' THEN 0 WHEN 'province' THEN 1 ELSE 2 END, n DESC, r.code
         """
-    )
+    ))
 
 
 def period_bounds(snapshot: Snapshot) -> tuple[date, date]:
     """The first and last period end in the snapshot."""
-    row = snapshot.sql("SELECT min(period_end) AS lo, max(period_end) AS hi FROM observations")
+    row = snapshot.remember("period_bounds", lambda: snapshot.sql("SELECT min(period_end) AS lo, max(period_end) AS hi FROM observations"))
     return pd.Timestamp(row["lo"].iloc[0]).date(), pd.Timestamp(row["hi"].iloc[0]).date()
 
 

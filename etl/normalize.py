@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.model import (
     AUTHORITY_RANK,
@@ -64,6 +66,33 @@ def _map_unique(values: pd.Series, function: Callable[[Hashable], object]) -> pd
     return values.map(dict(zip(uniques, (function(v) for v in uniques), strict=True)))
 
 
+class _Resolved:
+    """``function`` applied once per distinct value, kept as (codes, results): reading an attribute
+    of every row's result is then one call per distinct value, not a Python call per row."""
+
+    def __init__(self, codes: np.ndarray, results: list[object], index: pd.Index):
+        self.codes, self.results, self.index = codes, results, index
+
+    @classmethod
+    def of(cls, values: pd.Series, function: Callable[[Hashable], object]) -> _Resolved:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        return cls(codes, [function(v) for v in uniques], values.index)
+
+    @classmethod
+    def of_pairs(cls, first: pd.Series, second: pd.Series, function: Callable[[tuple], object]) -> _Resolved:
+        codes_a, uniques_a = pd.factorize(first, use_na_sentinel=False)
+        codes_b, uniques_b = pd.factorize(second, use_na_sentinel=False)
+        width = max(len(uniques_b), 1)
+        codes, pairs = pd.factorize(codes_a.astype("int64") * width + codes_b)
+        return cls(codes, [function((uniques_a[p // width], uniques_b[p % width])) for p in pairs], first.index)
+
+    def get(self, attribute: Callable[[object], object], dtype: str | None = None) -> pd.Series:
+        """``attribute(result)`` for every row."""
+        table = np.empty(len(self.results), dtype=dtype or object)
+        table[:] = [attribute(r) for r in self.results]
+        return pd.Series(table[self.codes], index=self.index)
+
+
 def _scale_number(text: str, multiplier: float) -> float:
     """``text`` × ``multiplier`` without binary rounding noise (145.98 × 1e9 = 145980000000.0).
 
@@ -72,8 +101,46 @@ def _scale_number(text: str, multiplier: float) -> float:
     """
     exponent = math.log10(multiplier) if multiplier > 0 else float("nan")
     if exponent == int(exponent):
-        return float(f"{text}e{int(exponent)}")
+        mantissa, _, printed_exponent = text.lower().partition("e")  # "1e3" thousand → 1e6
+        return float(f"{mantissa}e{int(exponent) + int(printed_exponent or 0)}")
     return float(text) * multiplier
+
+
+def _is_number(text: pd.Series) -> pd.Series:
+    """``text.str.fullmatch(_NUMBER)``, fast: RE2 (Arrow) accepts the ASCII numbers; the few it
+    rejects are checked again with Python's regex (whose ``\\d`` also accepts other digits)."""
+    array = pa.array(text.to_numpy(dtype=object), type=pa.string())
+    fast = pc.match_substring_regex(array, f"^(?:{_NUMBER.pattern})$").to_numpy(zero_copy_only=False)
+    result = pd.Series(fast.astype(bool), index=text.index)
+    rest = ~result
+    if rest.any():
+        result[rest] = text[rest].str.fullmatch(_NUMBER.pattern).fillna(False).astype("bool")
+    return result
+
+
+def _scale_numbers(text: pd.Series, multiplier: pd.Series, ok: pd.Series) -> pd.Series:
+    """:func:`_scale_number` for every row where ``ok`` (NaN elsewhere), vectorised.
+
+    The decimal strings are built with string operations and parsed by ``float`` inside numpy's
+    object → float64 conversion, so each value is the same double the scalar version gives.
+    """
+    value = np.full(len(text), np.nan)
+    ok_array = ok.to_numpy(dtype=bool)
+    mult = multiplier.to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exponent = np.where(mult > 0, np.log10(np.where(mult > 0, mult, 1.0)), np.nan)
+    power_of_ten = ok_array & (exponent == np.round(exponent))
+    printed_exponent = power_of_ten & text.str.contains("[eE]", regex=True).to_numpy(dtype=bool)
+    for position in np.flatnonzero(printed_exponent):  # rare: "1.2e3" as printed
+        value[position] = _scale_number(text.iloc[position], float(mult[position]))
+    power_of_ten &= ~printed_exponent
+    if power_of_ten.any():
+        exponents = pd.Series(exponent[power_of_ten].astype("int64"), index=text.index[power_of_ten]).astype("str")
+        value[power_of_ten] = (text[power_of_ten] + "e" + exponents).to_numpy(dtype=object).astype("float64")
+    other = ok_array & ~power_of_ten
+    if other.any():
+        value[other] = text[other].to_numpy(dtype=object).astype("float64") * mult[other]
+    return pd.Series(value, index=text.index, dtype="float64")
 
 
 def sources_table(raw_sources: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
@@ -122,17 +189,17 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
     out.rows(figures["region"] == "", "region", "missing region")
 
     # Indicator phrase → indicator code and the dimensions the phrase implies.
-    implied = _map_unique(figures["indicator"], lambda t: reference.indicator_lookup.get(fold(t)))
-    out.rows(implied.isna() & (figures["indicator"] != ""), "indicator",
+    implied = _Resolved.of(figures["indicator"], lambda t: reference.indicator_lookup.get(fold(t)))
+    out.rows(implied.get(lambda d: d is None, "bool") & (figures["indicator"] != ""), "indicator",
              lambda r: f"unknown indicator {r['indicator']!r} (not in data/reference/indicators.csv or indicator_aliases.csv)")
     out.rows(figures["indicator"] == "", "indicator", "missing indicator")
-    implied = implied.map(lambda d: d if isinstance(d, dict) else {})
+    implied.results = [d if isinstance(d, dict) else {} for d in implied.results]
 
     def dimension(name: str, alias_key: str | None = None) -> pd.Series:
-        from_alias = implied.map(lambda d: d.get(alias_key or name, ""))
+        from_alias = implied.get(lambda d: d.get(alias_key or name, ""))
         return from_alias.where(from_alias != "", figures.get(name, ""))
 
-    indicator = implied.map(lambda d: d.get("indicator", ""))
+    indicator = implied.get(lambda d: d.get("indicator", ""))
     product = dimension("product")
     # A share target ("more than 18% of the nation by 2025") stays a share, with status target.
     measure = dimension("measure").replace("", "level")
@@ -140,12 +207,12 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
     scope = dimension("scope")
     price_basis = dimension("price_basis")
 
-    industry_from_alias = implied.map(lambda d: d.get("industry_code", ""))
+    industry_from_alias = implied.get(lambda d: d.get("industry_code", ""))
     industry_from_row = _map_unique(figures["industry"], lambda t: reference.industry_lookup.get(fold(t)) if t else "")
     out.rows(industry_from_row.isna(), "industry",
              lambda r: f"unknown industry {r['industry']!r} (not a code, name or alias in data/reference/industries*.csv)")
     industry_code = industry_from_alias.where(industry_from_alias != "", industry_from_row.fillna(""))
-    out.rows((industry_code == "") & industry_from_row.notna() & implied.map(bool).astype("bool"), "industry",
+    out.rows((industry_code == "") & industry_from_row.notna() & implied.get(bool, "bool"), "industry",
              "missing industry (the row names none and the indicator phrase implies none)")
 
     out.rows(~measure.isin(MEASURES), "measure", lambda r: f"unknown measure (expected one of {', '.join(MEASURES)})")
@@ -158,9 +225,8 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
         except PeriodError as error:
             return error
 
-    period_pairs = pd.Series(list(zip(figures["period"], figures["period_kind"], strict=True)), index=figures.index)
-    periods = _map_unique(period_pairs, period_of)
-    bad_period = periods.map(lambda p: isinstance(p, PeriodError)).astype("bool")
+    periods = _Resolved.of_pairs(figures["period"], figures["period_kind"], period_of)
+    bad_period = periods.get(lambda p: isinstance(p, PeriodError), "bool")
     out.rows(bad_period, lambda r: "period" if r["_column"] in ("", "value") else r["_column"],
              lambda r: str(period_of((r["period"], r["period_kind"]))))
 
@@ -171,35 +237,34 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
         except UnitError as error:
             return error
 
-    units = _map_unique(figures["unit"], unit_of)
-    bad_unit = units.map(lambda u: isinstance(u, UnitError)).astype("bool")
+    units = _Resolved.of(figures["unit"], unit_of)
+    bad_unit = units.get(lambda u: isinstance(u, UnitError), "bool")
     out.rows(bad_unit, "unit", lambda r: str(unit_of(r["unit"])))
-    good_units = units.where(~bad_unit, None)
-    base_unit = good_units.map(lambda u: u.base_unit if u is not None else "")
+    good_units = _Resolved(units.codes, [None if isinstance(u, UnitError) else u for u in units.results], units.index)
+    base_unit = good_units.get(lambda u: u.base_unit if u is not None else "")
     default_units = _map_unique(indicator, reference.default_unit)
     base_unit = base_unit.where(base_unit != "", default_units)
-    multiplier = good_units.map(lambda u: u.multiplier if u is not None else 1.0).astype("float64")
+    multiplier = good_units.get(lambda u: u.multiplier if u is not None else 1.0, "float64")
     percent_measure = measure.isin(["yoy_pct", "share_pct"])
     out.rows(percent_measure & ~bad_unit & (base_unit != "percent"), "unit",
              lambda r: f"a {r['measure'] or 'growth or share'} figure must be in percent, not {r['unit']!r}")
 
-    qualifier = figures["qualifier"].where(figures["qualifier"] != "", good_units.map(lambda u: u.qualifier if u is not None else "exact"))
+    qualifier = figures["qualifier"].where(figures["qualifier"] != "", good_units.get(lambda u: u.qualifier if u is not None else "exact"))
     out.rows(~qualifier.isin(QUALIFIERS), "qualifier", lambda r: f"unknown qualifier {r['qualifier']!r} (expected one of {', '.join(QUALIFIERS)})")
-    unit_status = good_units.map(lambda u: u.status if u is not None else "")
+    unit_status = good_units.get(lambda u: u.status if u is not None else "")
     status = figures["status"].where(figures["status"] != "", unit_status)
     status = status.where(status != "", np.where(measure == "target", "target", "reported"))
     out.rows(~status.isin(STATUSES), "status", lambda r: f"unknown status {r['status']!r} (expected one of {', '.join(STATUSES)})")
 
     # Value: a number as printed, in the printed scale.
-    text = figures["value"].str.translate(_NUMBER_NOISE)
-    is_number = text.str.fullmatch(_NUMBER.pattern)
+    text = figures["value"]
+    for noise, replacement in _NUMBER_NOISE.items():  # str.translate, one vectorised replace per character
+        text = text.str.replace(chr(noise), replacement or "", regex=False)
+    is_number = _is_number(text)
     valueless = status.isin(VALUELESS_STATUSES)
     out.rows((text == "") & ~valueless, lambda r: r["_column"] or "value", "missing value (leave it empty only with status suppressed or not_available)")
     out.rows((text != "") & ~is_number, lambda r: r["_column"] or "value", lambda r: f"not a number: {r['value']!r}")
-    value = pd.Series(
-        [_scale_number(t, m) if ok else np.nan for t, m, ok in zip(text, multiplier, is_number & ~bad_unit, strict=True)],
-        index=figures.index, dtype="float64",
-    )
+    value = _scale_numbers(text, multiplier, is_number & ~bad_unit)
 
     # Source → vintage.
     known = sources.set_index("source_id")
@@ -210,7 +275,7 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
     retrieved = figures["source_id"].map(known["retrieved_date"]) if len(known) else pd.Series(None, index=figures.index)
     vintage = published.where(published.notna(), retrieved)
 
-    good_periods = periods.where(~bad_period, None)
+    good_periods = _Resolved(periods.codes, [None if isinstance(p, PeriodError) else p for p in periods.results], periods.index)
     observations = pd.DataFrame(
         {
             "region_code": region_code.fillna(""),
@@ -218,9 +283,9 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
             "indicator": indicator,
             "product": product,
             "scope": scope,
-            "period_start": good_periods.map(lambda p: p.start if p is not None else None),
-            "period_end": good_periods.map(lambda p: p.end if p is not None else None),
-            "period_kind": good_periods.map(lambda p: p.kind if p is not None else ""),
+            "period_start": good_periods.get(lambda p: p.start if p is not None else None),
+            "period_end": good_periods.get(lambda p: p.end if p is not None else None),
+            "period_kind": good_periods.get(lambda p: p.kind if p is not None else ""),
             "measure": measure,
             "share_of": share_of,
             "price_basis": price_basis,
@@ -245,8 +310,17 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
     return Normalised(observations, sources, problems)
 
 
+def _text_or_missing(value: object) -> object:
+    """``str`` as ``astype("str")`` applies it: missing values stay missing."""
+    return value if value is None or value != value else str(value)
+
+
 def _key_frame(observations: pd.DataFrame) -> pd.DataFrame:
-    return observations[list(OBSERVATION_KEY)].astype("str")
+    """The key columns as text; object columns (dates) converted once per distinct value."""
+    return pd.DataFrame({
+        column: (_map_unique(observations[column], _text_or_missing) if observations[column].dtype == object else observations[column]).astype("str")
+        for column in OBSERVATION_KEY
+    }, index=observations.index)
 
 
 def _duplicates(observations: pd.DataFrame) -> list[Problem]:
@@ -285,7 +359,7 @@ def default_rows(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.Series
     if observations.empty:
         return pd.Series([], dtype="bool")
     authority = observations["source_id"].map(sources.set_index("source_id")["authority"]) if len(sources) else ""
-    ranked = observations.assign(
+    ranked = observations[list(OBSERVATION_KEY)].assign(  # only the columns the ranking reads
         _authority=pd.Series(authority, index=observations.index).map(AUTHORITY_RANK).fillna(4),
         _vintage=pd.to_datetime(observations["vintage"]).astype("datetime64[us]").fillna(pd.Timestamp("1900-01-01")),
     ).sort_values(["_authority", "_vintage", "source_id"], ascending=[True, False, True], kind="stable")

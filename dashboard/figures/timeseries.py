@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -46,7 +47,7 @@ def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.
         colour = PALETTE[index % len(PALETTE)]
         if not single_period and group["period_kind"].iloc[0] == "ytd":
             group = _break_between_years(group)
-        hover = [hover_text(row, lang) for _, row in group.iterrows()]
+        hover = [hover_text(row, lang) for row in group.to_dict("records")]  # dicts: iterrows costs ~0.1 ms a row
         if single_period:
             figure.add_bar(
                 x=[name], y=group["value"] / divisor, name=name, marker_color=colour,
@@ -93,11 +94,14 @@ def _break_between_years(group: pd.DataFrame) -> pd.DataFrame:
     A line from Jan–Dec 2022 down to Jan–Feb 2023 would read as a collapse; it is only the
     cumulative count starting again. A row with no value between years breaks the line.
     """
-    pieces = []
-    for _, year in group.groupby(group["period_end"].map(lambda d: d.year), sort=True):
-        pieces.append(year)
-        gap = year.iloc[[-1]].copy()
-        gap["value"] = float("nan")
-        gap["status"] = ""
-        pieces.append(gap)
-    return pd.concat(pieces[:-1], ignore_index=True) if pieces else group
+    if group.empty:
+        return group
+    years = np.array([d.year for d in group["period_end"]])
+    order = np.argsort(years, kind="stable")
+    rows, years = group.iloc[order], years[order]
+    last_of_year = np.flatnonzero(years[:-1] != years[1:])  # every year but the last gets a gap after it
+    gaps = rows.iloc[last_of_year].copy()
+    gaps["value"] = float("nan")
+    gaps["status"] = ""
+    position = np.concatenate([np.arange(len(rows)) * 2, last_of_year * 2 + 1])
+    return pd.concat([rows, gaps], ignore_index=True).iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
