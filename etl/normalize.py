@@ -273,7 +273,12 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
              lambda r: f"unknown source {r['source_id']!r} (not in any *.sources.csv)")
     published = figures["source_id"].map(known["published_date"]) if len(known) else pd.Series(None, index=figures.index)
     retrieved = figures["source_id"].map(known["retrieved_date"]) if len(known) else pd.Series(None, index=figures.index)
-    vintage = published.where(published.notna(), retrieved)
+    # Dates stay datetime.date objects (the Parquet schema's date32), never inferred datetimes.
+    vintage = pd.Series(
+        [p if p is not None and not pd.isna(p) else r for p, r in zip(published, retrieved, strict=True)],
+        index=figures.index, dtype="object",
+    )
+    vintage = vintage.where(vintage.notna(), None)
 
     good_periods = _Resolved(periods.codes, [None if isinstance(p, PeriodError) else p for p in periods.results], periods.index)
     observations = pd.DataFrame(

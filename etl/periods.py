@@ -137,7 +137,7 @@ def _year_span(first: int, last: int, text: str, kind: str | None) -> Period:
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(\d{4})-(\d{1,2})\s*/\s*(\d{4})-(\d{1,2})"), "iso_range"),
     (re.compile(r"(\d{4})\s*年?" + _DASH + r"(\d{4})\s*年?"), "years"),
-    (re.compile(r"(\d{4})\s*年\s*(\d{1,2})" + _DASH + r"(\d{1,2})\s*月(?:份)?(?:累计)?"), "cn_range"),
+    (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月?" + _DASH + r"(\d{1,2})\s*月(?:份)?(?:累计)?"), "cn_range"),
     (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?"), "cn_month"),
     (re.compile(r"(\d{4})\s*年\s*(?:第)?([一二三四1-4])\s*季度"), "cn_quarter"),
     (re.compile(r"(\d{4})\s*年\s*前\s*([一二三1-3])\s*季度"), "cn_first_quarters"),
