@@ -110,3 +110,15 @@ def sources_frame(records: list[dict[str, object]]) -> pd.DataFrame:
             frame[column] = ""
         frame[column] = frame[column].fillna("").astype("str")
     return frame[list(SOURCE_FIELDS)]
+
+
+def row_width_problem(file: str, line: int, cells: list[str], header: list[str]) -> Problem | None:
+    """A problem when a data row has not as many cells as the header (a truncated or overlong row)."""
+    if len(cells) == len(header):
+        return None
+    reason = (
+        f"truncated row: {len(cells)} cells, the header has {len(header)}"
+        if len(cells) < len(header)
+        else f"{len(cells)} cells, more than the header's {len(header)}"
+    )
+    return Problem(file, line, None, reason)

@@ -32,7 +32,7 @@ from datetime import datetime
 from pathlib import Path
 
 from etl.problems import Problem
-from etl.readers.base import ReadResult, empty_figures, empty_sources, figures_frame, sources_frame
+from etl.readers.base import ReadResult, empty_figures, empty_sources, figures_frame, row_width_problem, sources_frame
 from etl.readers.sidecar import load_sidecar, source_record
 from etl.readers.textfile import decode_file, relative_name
 
@@ -120,17 +120,9 @@ def read(path: Path, raw_root: Path) -> ReadResult:
         if footer or len(cells) == 1:
             footer.append(" ".join(cells).strip())  # footer lines are one quoted cell each
             continue
-        if len(cells) != len(header):
-            problems.append(
-                Problem(
-                    rel,
-                    number,
-                    None,
-                    f"truncated row: {len(cells)} cells, the header has {len(header)}"
-                    if len(cells) < len(header)
-                    else f"{len(cells)} cells, more than the header's {len(header)}",
-                )
-            )
+        width = row_width_problem(rel, number, cells, header)
+        if width is not None:
+            problems.append(width)
             continue
         row = dict(zip(header, (c.strip() for c in cells), strict=True))
         region = region_code(cells[0])

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from etl.problems import Problem
-from etl.readers.base import ReadResult, empty_figures, empty_sources, figures_frame, sources_frame
+from etl.readers.base import ReadResult, empty_figures, empty_sources, figures_frame, row_width_problem, sources_frame
 from etl.readers.sidecar import Sidecar, load_sidecar, source_record
 from etl.readers.textfile import decode_file, relative_name
 
@@ -116,17 +116,9 @@ def read(path: Path, raw_root: Path) -> ReadResult:
         if not line.strip():
             continue
         cells = line.split("\t")
-        if len(cells) != len(header):
-            problems.append(
-                Problem(
-                    rel,
-                    number,
-                    None,
-                    f"truncated row: {len(cells)} cells, the header has {len(header)}"
-                    if len(cells) < len(header)
-                    else f"{len(cells)} cells, more than the header's {len(header)}",
-                )
-            )
+        width = row_width_problem(rel, number, cells, header)
+        if width is not None:
+            problems.append(width)
             continue
         keys = cells[0].strip().split(",")
         if len(keys) != len(dims):

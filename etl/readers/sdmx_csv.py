@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from etl.problems import Problem
-from etl.readers.base import ReadResult, empty_figures, empty_sources, figures_frame, sources_frame
+from etl.readers.base import ReadResult, empty_figures, empty_sources, figures_frame, row_width_problem, sources_frame
 from etl.readers.eurostat_tsv import FLAG_STATUS, period_text
 from etl.readers.sidecar import load_sidecar, source_record
 from etl.readers.textfile import decode_file, relative_name
@@ -87,17 +87,9 @@ def read(path: Path, raw_root: Path) -> ReadResult:
     for number, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) != len(header):
-            problems.append(
-                Problem(
-                    rel,
-                    number,
-                    None,
-                    f"truncated row: {len(cells)} cells, the header has {len(header)}"
-                    if len(cells) < len(header)
-                    else f"{len(cells)} cells, more than the header's {len(header)}",
-                )
-            )
+        width = row_width_problem(rel, number, cells, header)
+        if width is not None:
+            problems.append(width)
             continue
         row = {name: cell.strip() for name, cell in zip(lower, cells, strict=True)}
         period = period_text(row.get("time_period", ""))
