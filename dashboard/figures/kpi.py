@@ -10,6 +10,7 @@ import pandas as pd
 from dash import html
 
 from dashboard.figures.common import hover_text, period_text, qualified_value, region_name
+from dashboard.formatting import format_value
 from dashboard.i18n import t
 
 #: Statuses of figures that describe what happened (targets and forecasts have their own card/view).
@@ -50,16 +51,22 @@ def kpi_specs(frame: pd.DataFrame, lang: str, *, progress: pd.DataFrame | None =
 
 
 def _target_spec(progress: pd.DataFrame, lang: str) -> dict:
-    """The target card from the derive stage's table: the first column naming progress, in percent."""
-    row = progress.iloc[-1]
-    column = next((c for c in progress.columns if "progress" in c and pd.api.types.is_numeric_dtype(progress[c])), None)
-    value = "—" if column is None or pd.isna(row[column]) else f"{float(row[column]):.1f}%"
-    detail = ""
-    for name in ("target_year", "target_period_end", "period_end"):
-        if name in progress.columns and not pd.isna(row[name]):
-            detail = str(row[name])
-            break
-    return {"key": "target", "title": t("kpi_target", lang), "value": value, "detail": detail, "hover": ""}
+    """The target card from the derive stage's ``target_progress`` table.
+
+    Shows how far the latest published level has come towards the target, and what the
+    target is and by when ("530万辆 by 2025"); the reason when progress cannot be computed.
+    """
+    row = progress.sort_values("target_period_end").iloc[-1] if "target_period_end" in progress else progress.iloc[-1]
+    percent = row.get("progress_pct")
+    value = "—" if percent is None or pd.isna(percent) else f"{float(percent):.1f}%"
+    detail, hover = "", str(row.get("reason") or "")
+    target, unit, end = row.get("target_value"), row.get("unit"), row.get("target_period_end")
+    if target is not None and not pd.isna(target) and unit:
+        goal = format_value(float(target), str(unit), lang)
+        year = pd.Timestamp(end).year if end is not None and not pd.isna(end) else None
+        by_year = f"{year}年目标 {goal}" if lang == "zh" else f"target {goal} by {year}"
+        detail = goal if year is None else by_year
+    return {"key": "target", "title": t("kpi_target", lang), "value": value, "detail": detail, "hover": hover}
 
 
 def kpi_cards(specs: list[dict]) -> list[html.Div]:

@@ -30,8 +30,13 @@ def test_each_card_shows_the_latest_actual_figure_of_its_measure():
 
 def test_target_card_only_with_a_progress_table():
     data = result([{"value": 5.0}])
-    progress = pd.DataFrame({"region_code": ["440000"], "progress_pct": [62.5], "target_year": [2025]})
+    progress = pd.DataFrame({
+        "region_code": ["440000"], "progress_pct": [62.5], "target_value": [5_300_000.0], "unit": ["vehicles"],
+        "target_period_end": [date(2025, 12, 31)], "reason": [""],
+    })
     specs = kpi_specs(data, "en", progress=progress)
-    assert specs[-1] == {"key": "target", "title": "Target progress", "value": "62.5%", "detail": "2025", "hover": ""}
+    assert specs[-1] == {"key": "target", "title": "Target progress", "value": "62.5%",
+                         "detail": "target 5.3 million vehicles by 2025", "hover": ""}
+    assert kpi_specs(data, "zh", progress=progress)[-1]["detail"] == "2025年目标 530万辆"
     cards = kpi_cards(specs)
     assert [card.id for card in cards][-1] == "kpi-target"
