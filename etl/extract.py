@@ -34,24 +34,12 @@ from datetime import date
 from pathlib import Path
 
 from etl.encoding import read_text
+from etl.readers.base import FIGURE_FIELDS
 from etl.reference import Reference, fold, load_reference
 
+#: The reported-figures columns a person reviews (not the readers' provenance fields), plus the sentence.
 CANDIDATE_COLUMNS: tuple[str, ...] = (
-    "region",
-    "industry",
-    "indicator",
-    "product",
-    "period",
-    "period_kind",
-    "measure",
-    "value",
-    "unit",
-    "qualifier",
-    "status",
-    "price_basis",
-    "scope",
-    "share_of",
-    "source_id",
+    *(c for c in FIGURE_FIELDS if c not in ("flags", "label_published")),
     "note",
     "excerpt",
 )
