@@ -187,24 +187,27 @@ def register_api(server: Flask, warehouse: Warehouse) -> None:
             return _no_snapshot(error)
         return jsonify({"status": "ok", "snapshot_id": snapshot.snapshot_id})
 
+    def snapshot_without_parameters():
+        """The current snapshot for an endpoint that takes no parameters, or the error response."""
+        if request.args:
+            return None, error_response([ParamError(next(iter(request.args)), "this endpoint takes no parameters")])
+        try:
+            return warehouse.snapshot(), None
+        except NoSnapshotError as error:
+            return None, _no_snapshot(error)
+
     @server.get("/api/meta.json")
     def meta():
-        if request.args:
-            return error_response([ParamError(next(iter(request.args)), "this endpoint takes no parameters")])
-        try:
-            snapshot = warehouse.snapshot()
-        except NoSnapshotError as error:
-            return _no_snapshot(error)
+        snapshot, error = snapshot_without_parameters()
+        if error is not None:
+            return error
         return jsonify(_meta(snapshot))
 
     @server.get("/api/sources.json")
     def sources():
-        if request.args:
-            return error_response([ParamError(next(iter(request.args)), "this endpoint takes no parameters")])
-        try:
-            snapshot = warehouse.snapshot()
-        except NoSnapshotError as error:
-            return _no_snapshot(error)
+        snapshot, error = snapshot_without_parameters()
+        if error is not None:
+            return error
         frame = snapshot.sql("SELECT * FROM sources ORDER BY source_id")
         body = json.loads(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
         for record in body:
