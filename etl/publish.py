@@ -53,8 +53,11 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_table(frame: pd.DataFrame, path: Path, schema: pa.Schema | None) -> None:
-    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+def _write_table(frame: pd.DataFrame | pa.Table, path: Path, schema: pa.Schema | None) -> None:
+    if isinstance(frame, pa.Table):
+        table = frame.cast(schema) if schema is not None and frame.schema != schema else frame
+    else:
+        table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
     pq.write_table(table, path, row_group_size=ROW_GROUP_SIZE, compression="zstd")
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
@@ -82,7 +85,7 @@ def _test_pause() -> None:
 
 def publish(
     warehouse: Path,
-    tables: dict[str, tuple[pd.DataFrame, pa.Schema | None]],
+    tables: dict[str, tuple[pd.DataFrame | pa.Table, pa.Schema | None]],
     manifest: dict[str, object],
     *,
     now: datetime | None = None,
@@ -104,7 +107,7 @@ def publish(
         "created_at": now.isoformat(),
         "schema_version": SCHEMA_VERSION,
         **manifest,
-        "row_counts": {name: len(frame) for name, (frame, _) in tables.items()},
+        "row_counts": {name: len(frame) for name, (frame, _) in tables.items()},  # len() of a Table is its rows
     }
     (staging / "manifest.json").write_text(json.dumps(full_manifest, indent=2, ensure_ascii=False, default=str))
     _fsync_dir(staging)
