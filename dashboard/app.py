@@ -34,7 +34,7 @@ def create_app(config: Config | None = None) -> Dash:
         update_title=None,
         on_error=callback_failed(ids.MESSAGE),
     )
-    warehouse = Warehouse(config.warehouse)
+    warehouse = Warehouse(config.warehouse, time_limit_s=config.query_time_limit_s)
     install_request_timing(app.server, warehouse.current_id)  # first: its clock starts before any check
     install_guard(app, browser_rules(), message_id=ids.MESSAGE, lang_ids=(ids.LANG,))
     topojson_url = app.get_asset_url("topojson/")

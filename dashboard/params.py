@@ -200,11 +200,9 @@ def check_code(value: object, *, empty: bool = True) -> str | None:
 
 
 def check_codes(value: object, *, vocabulary: tuple[str, ...] | None = None) -> list[str] | None:
-    """A list of at most :data:`MAX_CODES` codes (a single code is taken as a list of one)."""
+    """A list of at most :data:`MAX_CODES` codes (a bare text is refused: callbacks iterate the list)."""
     if value is None:
         return None
-    if isinstance(value, str):
-        value = [value]
     if not isinstance(value, list):
         raise BrowserValueError("not a list of codes")
     if len(value) > MAX_CODES:
