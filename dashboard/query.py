@@ -10,9 +10,11 @@ never becomes SQL text.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -145,23 +147,30 @@ class Warehouse:
     def snapshot(self) -> Snapshot:
         """The snapshot ``current`` points at now."""
         link = self.root / "current"
-        try:
-            path = link.resolve(strict=True)
-        except (FileNotFoundError, RuntimeError):
-            raise NoSnapshotError(f"no published snapshot under {self.root} (run: python -m etl run)") from None
-        snapshot_id = path.name
-        note_snapshot(snapshot_id)
-        with self._lock:
-            cached = self._cache.get(snapshot_id)
-            if cached is not None:
-                self._cache.move_to_end(snapshot_id)
-                return cached
-            snapshot = _open_snapshot(snapshot_id, path, self.time_limit_s)
-            self._cache[snapshot_id] = snapshot
-            while len(self._cache) > self._cache_size:
-                _, old = self._cache.popitem(last=False)
-                old.connection.close()
-            return snapshot
+        for _attempt in range(5):
+            try:
+                path = link.resolve(strict=True)
+            except (FileNotFoundError, RuntimeError):
+                raise NoSnapshotError(f"no published snapshot under {self.root} (run: python -m etl run)") from None
+            snapshot_id = path.name
+            with self._lock:
+                cached = self._cache.get(snapshot_id)
+                if cached is not None:
+                    self._cache.move_to_end(snapshot_id)
+                    note_snapshot(snapshot_id)
+                    return cached
+                try:
+                    snapshot = _open_snapshot(snapshot_id, path, self.time_limit_s)
+                except SnapshotGone:
+                    continue  # pruned between resolving ``current`` and opening it: resolve again
+                self._cache[snapshot_id] = snapshot
+                while len(self._cache) > self._cache_size:
+                    # Not closed here: a request still streaming from it keeps it (and its lease)
+                    # alive; it closes when the last reference goes.
+                    self._cache.popitem(last=False)
+                note_snapshot(snapshot_id)
+                return snapshot
+        raise NoSnapshotError(f"the snapshots under {self.root} are changing too fast to open one; try again")
 
     def pinned(self, snapshot_id: str | None) -> Snapshot:
         """The snapshot ``snapshot_id`` while it is still open here, else the current one.
@@ -177,7 +186,42 @@ class Warehouse:
         return self.snapshot()
 
 
+class SnapshotGone(RuntimeError):
+    """The snapshot was being removed (or was removed) while it was being opened."""
+
+
+def _lease(path: Path) -> int:
+    """A shared ``flock`` on the snapshot's manifest, held while the snapshot is open here.
+
+    Retention (``etl.retention.remove_snapshots``) takes an exclusive lock before it removes a
+    snapshot and skips one it cannot lock, so files are never pulled from under a reader.
+    """
+    try:
+        fd = os.open(path / "manifest.json", os.O_RDONLY)
+    except FileNotFoundError:
+        raise SnapshotGone(str(path)) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        if not path.is_dir():  # renamed for deletion after we opened the file
+            raise SnapshotGone(str(path))
+    except (BlockingIOError, SnapshotGone):
+        os.close(fd)
+        raise SnapshotGone(str(path)) from None
+    return fd
+
+
 def _open_snapshot(snapshot_id: str, path: Path, time_limit_s: float | None = QUERY_TIME_LIMIT_S) -> Snapshot:
+    lease = _lease(path)
+    try:
+        snapshot = _connect(snapshot_id, path, time_limit_s)
+    except BaseException:
+        os.close(lease)
+        raise
+    weakref.finalize(snapshot, os.close, lease)
+    return snapshot
+
+
+def _connect(snapshot_id: str, path: Path, time_limit_s: float | None) -> Snapshot:
     connection = duckdb.connect(":memory:", config={"threads": 2})
     with contextlib.suppress(duckdb.Error):  # an option older DuckDB versions lack
         # Parse each Parquet footer once, not per query (saves ~10 ms a query on a 10 M-row file).
