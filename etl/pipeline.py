@@ -97,10 +97,11 @@ def build(raw: Path, reference_dir: Path) -> tuple[dict[str, tuple[pd.DataFrame,
     """The tables a run would publish, as pandas frames (dates as ``datetime.date``), and the
     manifest: what :func:`run` writes, for inspection."""
     tables, manifest, derived = prepare(raw, reference_dir)
-    frames = {
-        name: (derived.observations if name == "observations" else _as_frame(table), schema)
-        for name, (table, schema) in tables.items()
-    }
+    with derived:
+        frames = {
+            name: (derived.observations if name == "observations" else _as_frame(table), schema)
+            for name, (table, schema) in tables.items()
+        }
     return frames, manifest
 
 
@@ -133,7 +134,7 @@ def prepare(raw: Path, reference_dir: Path) -> tuple[dict[str, tuple[object, obj
     )
     del normalised.observations  # the derive stage holds the rows now (as Arrow): one copy, not two
     tables: dict[str, tuple[object, object]] = {
-        "observations": (derived.table, OBSERVATIONS_SCHEMA),
+        "observations": (derived.output, OBSERVATIONS_SCHEMA),
         "sources": (with_derived_source(normalised.sources), SOURCES_SCHEMA),
         "reconciliation": (derived.reconciliation, RECONCILIATION_SCHEMA),
         "target_progress": (derived.target_progress, TARGET_PROGRESS_SCHEMA),
@@ -171,8 +172,9 @@ def code_version() -> str:
 def run(raw: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE, reference: Path = DEFAULT_REFERENCE, *, now: datetime | None = None) -> RunResult:
     """Build and publish a snapshot; raise :class:`InputError` (publishing nothing) on bad input."""
     tables, manifest, derived = prepare(raw, reference)
-    snapshot_id = publish(warehouse, tables, manifest, now=now or datetime.now(UTC))  # type: ignore[arg-type]
-    counts = {name: (frame.num_rows if hasattr(frame, "num_rows") else len(frame)) for name, (frame, _) in tables.items()}
+    with derived:
+        snapshot_id = publish(warehouse, tables, manifest, now=now or datetime.now(UTC))  # type: ignore[arg-type]
+    counts = {name: len(frame) for name, (frame, _) in tables.items()}
     return RunResult(
         snapshot_id=snapshot_id,
         files=len([k for k in manifest["inputs"] if not k.startswith("reference/") and not k.endswith(SIDECAR_SUFFIX)]),  # type: ignore[union-attr]

@@ -67,6 +67,11 @@ def _write_durably(path: Path, text: str) -> None:
 
 
 def _write_table(frame: pd.DataFrame | pa.Table, path: Path, schema: pa.Schema | None) -> None:
+    if hasattr(frame, "write_parquet"):  # a query that writes itself (the derive stage's observations)
+        frame.write_parquet(path, ROW_GROUP_SIZE)
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+        return
     if isinstance(frame, pa.Table):
         table = frame.cast(schema) if schema is not None and frame.schema != schema else frame
     else:

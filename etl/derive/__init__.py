@@ -24,8 +24,9 @@ of the published rows: no Python runs per row.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -39,7 +40,7 @@ from etl.derive.reconcile import RECONCILIATION_SCHEMA, summarise
 from etl.derive.reconcile import reconcile as reconcile_figures
 from etl.derive.shares import ranks_sql, shares_sql
 from etl.derive.targets import TARGET_PROGRESS_SCHEMA, target_progress
-from etl.model import FIGURE_KEY, OBSERVATION_KEY
+from etl.model import FIGURE_KEY, OBSERVATION_KEY, OBSERVATIONS_SCHEMA
 
 __all__ = [
     "RECONCILIATION_SCHEMA",
@@ -56,12 +57,37 @@ __all__ = [
 DERIVATIONS = ("monthly", "growth", "share", "rank")
 
 
+class Observations:
+    """Every observation (published, then derived) as the workspace's query: written to Parquet
+    by DuckDB straight from the query (parallel, streaming, no Arrow copy of the rows), or
+    fetched as Arrow / pandas. ``len()`` is its row count."""
+
+    def __init__(self, workspace: Workspace, sql: str, rows: int, dates_as_objects: bool):
+        self.workspace, self.sql, self.rows, self.dates_as_objects = workspace, sql, rows, dates_as_objects
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def write_parquet(self, path: Path, row_group_size: int) -> None:
+        target = str(path).replace("'", "''")
+        self.workspace.con.execute(
+            f"COPY ({self.sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {int(row_group_size)})"
+        )
+
+    def table(self) -> pa.Table:
+        return self.workspace.arrow(self.sql).cast(OBSERVATIONS_SCHEMA)
+
+    def frame(self) -> pd.DataFrame:
+        return to_frame(self.table(), dates_as_timestamps=not self.dates_as_objects)
+
+
 @dataclass
 class DeriveResult:
-    """The stage's outputs. ``table`` holds every observation (published, then derived) in the
-    warehouse's types; ``observations`` is the same as pandas, dates as the input had them."""
+    """The stage's outputs. ``output`` is every observation (published, then derived, or in the
+    order asked for); ``observations`` is the same as pandas, dates as the input had them. The
+    workspace stays open until :meth:`close` (the pipeline writes the Parquet from it)."""
 
-    table: pa.Table
+    output: Observations
     reconciliation: pd.DataFrame
     target_progress: pd.DataFrame
     series_breaks: pa.Table
@@ -69,16 +95,23 @@ class DeriveResult:
     derived_counts: dict[str, int]
     #: Rows read from the inputs (the table's rows minus the derived ones).
     published: int
-    dates_as_objects: bool = field(default=False, repr=False)
 
     @cached_property
     def observations(self) -> pd.DataFrame:
-        frame = to_frame(self.table, dates_as_timestamps=not self.dates_as_objects)
-        return frame
+        return self.output.frame()
 
     def messages(self) -> list[str]:
         """Lines for the end of a run."""
         return run_messages(self.derived_counts, self.reconciliation, self.target_progress)
+
+    def close(self) -> None:
+        self.output.workspace.close()
+
+    def __enter__(self) -> DeriveResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def run_messages(derived_counts: dict[str, int], reconciliation: pd.DataFrame, progress: pd.DataFrame) -> list[str]:
@@ -94,17 +127,17 @@ def run_messages(derived_counts: dict[str, int], reconciliation: pd.DataFrame, p
 
 def _derived_table_sql(n: int) -> str:
     """The derived rows of every derivation, each with ``is_default`` (unless a publisher printed
-    the same figure) and a ``_rid`` after the published rows' (a stable order: derivation, series,
-    dates)."""
+    the same figure) and a ``_rid`` after the published rows': derivation k's row computed for
+    input row i is ``n·(k+1) + i`` (each derivation makes at most one row per input row), so the
+    order is stable without sorting."""
     parts = " UNION ALL ".join(
         f"SELECT *, {i} AS _kind FROM ({sql})"
         for i, sql in enumerate((monthly_sql(), growth_sql(), shares_sql(), ranks_sql()))
     )
     key = " AND ".join(f"p.{c} = d.{c}" for c in FIGURE_KEY)
-    order = ", ".join(("_kind", *SERIES, "period_start", "period_end", "period_kind", "label_published"))
     columns = ", ".join(f"NOT EXISTS (SELECT 1 FROM obs p WHERE {key}) AS is_default" if c == "is_default" else f"d.{c}" for c in COLUMNS)
     return f"""
-    SELECT {columns}, d._kind, {n} + row_number() OVER (ORDER BY {order}) - 1 AS _rid
+    SELECT {columns}, d._kind, {n} * (d._kind + 1) + d._from AS _rid
     FROM ({parts}) d
     """
 
@@ -166,19 +199,20 @@ def derive_all(
         workspace.con.execute(f"CREATE TEMP TABLE derived AS {_derived_table_sql(workspace.n)}")
         _assert_unique_key(workspace)
         counts = dict(workspace.sql("SELECT _kind, count(*) FROM derived GROUP BY _kind").fetchall())
-        table = workspace.arrow(_output_sql(order_by))
+        derived_counts = {name: int(counts.get(i, 0)) for i, name in enumerate(DERIVATIONS)}
         breaks_table = workspace.arrow(
             "SELECT region_code, industry_code, indicator, product, scope, break_date, origin, note_en, note_zh"
             " FROM brk ORDER BY ALL"
         ).cast(SERIES_BREAKS_SCHEMA)
+        rows = workspace.n + sum(derived_counts.values())
         return DeriveResult(
-            table=table,
+            output=Observations(workspace, _output_sql(order_by), rows, dates_as_objects),
             reconciliation=reconcile_figures(workspace=workspace),
             target_progress=target_progress(workspace=workspace),
             series_breaks=breaks_table,
-            derived_counts={name: int(counts.get(i, 0)) for i, name in enumerate(DERIVATIONS)},
+            derived_counts=derived_counts,
             published=workspace.n,
-            dates_as_objects=dates_as_objects,
         )
-    finally:
+    except BaseException:
         workspace.close()
+        raise

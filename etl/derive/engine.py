@@ -217,13 +217,19 @@ class Workspace:
         self.con.close()
 
 
+def derived_rows(workspace: Workspace, sql: str) -> pd.DataFrame:
+    """One derivation's rows as pandas (for the derivation's own function and its tests)."""
+    return to_frame(workspace.arrow(f"SELECT * EXCLUDE (_from) FROM ({sql}) ORDER BY region_code, period_end, _from"))
+
+
 def empty_regions() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype="str") for c in ("code", "parent_code", "level", "name_en", "name_zh")})
 
 
-def select_columns(expressions: dict[str, str], columns: Sequence[str] = COLUMNS) -> str:
+def select_columns(expressions: dict[str, str], columns: Sequence[str] = COLUMNS, *, origin: str | None = None) -> str:
     """A SELECT list of every observation column, in order: the given expressions, else the
-    derived row's default (docs/semantics.md, "What a derived row looks like")."""
+    derived row's default (docs/semantics.md, "What a derived row looks like"). ``origin`` is the
+    ``_rid`` of the row a derived row is computed for, kept as ``_from`` (a stable order)."""
     defaults = {
         "share_of": "''",
         "price_basis": "''",
@@ -251,6 +257,8 @@ def select_columns(expressions: dict[str, str], columns: Sequence[str] = COLUMNS
         else:
             expression = "NULL"
         parts.append(f"CAST({expression} AS {duck_type(field.type)}) AS {field.name}")
+    if origin is not None:
+        parts.append(f"{origin} AS _from")
     return ",\n       ".join(parts)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import pandas as pd
 
 from etl.derive.common import MONEY_UNITS, SERIES
-from etl.derive.engine import Workspace, quoted, same, select_columns, to_frame
+from etl.derive.engine import Workspace, derived_rows, quoted, same, select_columns
 
 
 def growth_sql() -> str:
@@ -44,7 +44,7 @@ def growth_sql() -> str:
         vintage="greatest(l.vintage, p.vintage)",
     )
     return f"""
-    SELECT {select_columns(expressions)}
+    SELECT {select_columns(expressions, origin='l._rid')}
     FROM exact_levels l
     JOIN exact_levels p
       ON {same(SERIES, "l", "p")} AND l.period_start = p.start_next AND l.period_end = p.end_next
@@ -57,6 +57,6 @@ def yoy_growth(observations: pd.DataFrame, breaks: pd.DataFrame | None = None) -
     """Derived ``yoy_pct`` rows of ``observations`` (the stage's own function, for one derivation)."""
     workspace = Workspace(observations, breaks=breaks)
     try:
-        return to_frame(workspace.arrow(growth_sql() + " ORDER BY region_code, period_end"))
+        return derived_rows(workspace, growth_sql())
     finally:
         workspace.close()

@@ -29,7 +29,7 @@ from __future__ import annotations
 import pandas as pd
 
 from etl.derive.common import SERIES
-from etl.derive.engine import Workspace, select_columns, to_frame
+from etl.derive.engine import Workspace, derived_rows, select_columns
 
 #: The cumulative points: exact levels from 1 January, ending in the same year (spans aside).
 CUMULATIVE_SQL = """
@@ -62,7 +62,7 @@ def monthly_sql() -> str:
         vintage="greatest(vintage, prev_vintage)",
     )
     return f"""
-    SELECT {select_columns(expressions)}
+    SELECT {select_columns(expressions, origin='_rid')}
     FROM (
         SELECT *, {lagged}
         FROM ({CUMULATIVE_SQL})
@@ -76,6 +76,6 @@ def monthly_from_cumulative(observations: pd.DataFrame, breaks: pd.DataFrame | N
     """Derived ``month`` levels of ``observations`` (the stage's own function, for one derivation)."""
     workspace = Workspace(observations, breaks=breaks)
     try:
-        return to_frame(workspace.arrow(monthly_sql() + " ORDER BY region_code, period_end"))
+        return derived_rows(workspace, monthly_sql())
     finally:
         workspace.close()

@@ -176,9 +176,9 @@ _REPORTED = f"""
     FROM obs
     WHERE measure = '{{measure}}' AND value IS NOT NULL AND status IN ({quoted(USABLE_STATUSES)})
 """
-#: Region names for the notes: "China (CN)".
-_NAME = "coalesce(nullif((SELECT name_en FROM region_ref WHERE code = {c} LIMIT 1), '') || ' (' || {c} || ')', {c})"
-_NAME_ZH = "coalesce(nullif((SELECT name_zh FROM region_ref WHERE code = {c} LIMIT 1), '') || '（' || {c} || '）', {c})"
+#: Region names for the notes: "China (CN)", from name columns joined beside the code.
+_NAME = "coalesce(nullif({n}, '') || ' (' || {c} || ')', {c})"
+_NAME_ZH = "coalesce(nullif({n}, '') || '（' || {c} || '）', {c})"
 
 
 def _what(indicator: str, product: str, scope: str) -> str:
@@ -189,13 +189,16 @@ def _what(indicator: str, product: str, scope: str) -> str:
     )
 
 
-def _missing(region: str, dims: str, period: str, reported: str, unit: str) -> tuple[str, str]:
-    """A note in English and Chinese: what is missing, and that adding it makes the check run."""
+def _missing(region: str, names: str, dims: str, period: str, reported: str, unit: str) -> tuple[str, str]:
+    """A note in English and Chinese: what is missing, and that adding it makes the check run.
+    ``names`` prefixes the region's ``name_en`` / ``name_zh`` columns."""
     indicator, product, scope = (f"{dims}{c}" for c in ("indicator", "product", "scope"))
     what = _what(indicator, product, scope)
     value = f"printf('%.10g', {reported}) || '{unit}'"
-    en = f"'no ' || {_NAME.format(c=region)} || ' ' || {what} || ' level for ' || {period} || ': add it to check ' || {value}"
-    zh = f"'数据中没有' || {_NAME_ZH.format(c=region)} || ' ' || {period} || ' 的 ' || {what} || ' 水平值：补充后可核对 ' || {value}"
+    en_name = _NAME.format(c=region, n=f"{names}name_en")
+    zh_name = _NAME_ZH.format(c=region, n=f"{names}name_zh")
+    en = f"'no ' || {en_name} || ' ' || {what} || ' level for ' || {period} || ': add it to check ' || {value}"
+    zh = f"'数据中没有' || {zh_name} || ' ' || {period} || ' 的 ' || {what} || ' 水平值：补充后可核对 ' || {value}"
     return en, zh
 
 
@@ -235,8 +238,8 @@ def shares_sql() -> str:
     level_cols = ", ".join(f"{{a}}.{c} AS {{p}}{c}" for c in (*den_cols, "straddles", "break_note"))
     target_cols = ", ".join(f"t.{c} AS t_{c}" for c in den_cols)
     pick = ", ".join(f"{_den_fields(c)} AS den_{c}" for c in den_cols)
-    missing_num = _missing("r.region_code", "r.", "period_text(r.period_start, r.period_end)", "r.value", "%")
-    missing_den = _missing("r.d_region", "r.d_", "period_text(r.period_start, r.period_end)", "r.value", "%")
+    missing_num = _missing("r.region_code", "r.own_", "r.", "period_text(r.period_start, r.period_end)", "r.value", "%")
+    missing_den = _missing("r.d_region", "r.den_", "r.d_", "period_text(r.period_start, r.period_end)", "r.value", "%")
     named = "named_input({p}region_code, {p}period_kind, {p}period_start, {p}period_end, {p}value, {p}source_id)"
     implied_low = "n_low / den_high * 100.0"
     implied_high = "n_high / den_low * 100.0"
@@ -244,12 +247,10 @@ def shares_sql() -> str:
     broken = "coalesce(n_straddles, false) OR coalesce(den_straddles, false)"
     select = _row(
         "share",
-        implied_value=f"CASE WHEN {checkable} THEN n_value / den_value * 100.0 END",
-        implied_low=f"CASE WHEN {checkable} THEN {implied_low} END",
-        implied_high=f"CASE WHEN {checkable} THEN {implied_high} END",
-        verdict=f"""CASE WHEN NOT ({checkable}) OR ({checkable}) IS NULL THEN 'not_checkable'
-                         WHEN {broken} OR den_kind = 'caam' THEN 'not_comparable'
-                         ELSE verdict_of(r.low, r.high, {implied_low}, {implied_high}) END""",
+        implied_value="CASE WHEN ok_ THEN n_value / den_value * 100.0 END",
+        implied_low="CASE WHEN ok_ THEN il_ END",
+        implied_high="CASE WHEN ok_ THEN ih_ END",
+        verdict="verdict_",
         inputs=f"concat_ws('; ', CASE WHEN n_value IS NOT NULL THEN {named.format(p='n_')} END,"
         f" CASE WHEN den_value IS NOT NULL THEN {named.format(p='den_')} END)",
         input_source_ids="ids([r.source_id, n_source_id, den_source_id])",
@@ -258,7 +259,7 @@ def shares_sql() -> str:
                            || ' say what the share is of (share_of) to check it'
                       WHEN den_value IS NULL THEN {missing_den[0]}
                       WHEN NOT (den_value > 0 AND den_low > 0) THEN 'the denominator is not positive within its rounding'
-                      WHEN {broken} THEN 'a break in series falls inside the period: '
+                      WHEN broken_ THEN 'a break in series falls inside the period: '
                            || concat_ws('; ', nullif(n_break_note, ''), nullif(den_break_note, ''))
                       WHEN den_kind = 'caam' THEN 'the only denominator is another reporting system''s (scope caam)'
                       ELSE '' END""",
@@ -266,7 +267,7 @@ def shares_sql() -> str:
                          WHEN r.d_region = '' THEN r.region_code || ' 在地区表中没有上级地区：请在 share_of 中写明占比的分母'
                          WHEN den_value IS NULL THEN {missing_den[1]}
                          WHEN NOT (den_value > 0 AND den_low > 0) THEN '分母（含舍入区间）不为正'
-                         WHEN {broken} THEN '统计口径在该时期内发生变化（序列断点）'
+                         WHEN broken_ THEN '统计口径在该时期内发生变化（序列断点）'
                          WHEN den_kind = 'caam' THEN '数据中唯一的分母来自另一统计体系（中汽协，scope caam）'
                          ELSE '' END""",
     )
@@ -321,9 +322,19 @@ def shares_sql() -> str:
                     WHEN d_value IS NOT NULL THEN 'level' WHEN c_value IS NOT NULL THEN 'caam' END AS den_kind
         FROM joined
     ),
-    r AS (SELECT *, {pick}, CASE den_kind WHEN 'level' THEN d_straddles WHEN 'caam' THEN c_straddles END AS den_straddles,
+    picked2 AS (SELECT *, {pick}, CASE den_kind WHEN 'level' THEN d_straddles WHEN 'caam' THEN c_straddles END AS den_straddles,
                  CASE den_kind WHEN 'level' THEN d_break_note WHEN 'caam' THEN c_break_note END AS den_break_note
-          FROM picked)
+          FROM picked),
+    staged AS (SELECT p.*, coalesce({checkable.replace("r.", "p.")}, false) AS ok_, {implied_low} AS il_, {implied_high} AS ih_,
+                      {broken} AS broken_
+               FROM picked2 p),
+    r AS (
+        SELECT s.*, o.name_en AS own_name_en, o.name_zh AS own_name_zh, d.name_en AS den_name_en, d.name_zh AS den_name_zh,
+               CASE WHEN NOT ok_ THEN 'not_checkable' WHEN broken_ OR den_kind = 'caam' THEN 'not_comparable'
+                    ELSE verdict_of(s.low, s.high, il_, ih_) END AS verdict_
+        FROM staged s
+        LEFT JOIN region_ref o ON o.code = s.region_code LEFT JOIN region_ref d ON d.code = s.d_region
+    )
     SELECT {select}
     FROM r
     """
@@ -345,39 +356,37 @@ def growth_sql() -> str:
     checkable = "cur_value IS NOT NULL AND prev_value > 0 AND prev_low > 0"
     low = "cur_low / prev_high * 100.0 - 100.0"
     high = "cur_high / prev_low * 100.0 - 100.0"
-    missing_cur = _missing("r.region_code", "r.", "period_text(r.period_start, r.period_end)", "r.value", "%")
-    missing_prev = _missing("r.region_code", "r.", "period_text(r.before_start, r.before_end)", "r.value", "%")
+    missing_cur = _missing("r.region_code", "r.own_", "r.", "period_text(r.period_start, r.period_end)", "r.value", "%")
+    missing_prev = _missing("r.region_code", "r.own_", "r.", "period_text(r.before_start, r.before_end)", "r.value", "%")
     firm = (
         f"CASE WHEN r.indicator IN ({quoted(FIRM_SET_INDICATORS)}) THEN '; the same firms in both years)' ELSE ')' END"
     )
     select = _row(
         "growth",
-        implied_value=f"CASE WHEN {checkable} THEN (cur_value / prev_value - 1.0) * 100.0 END",
-        implied_low=f"CASE WHEN {checkable} THEN {low} END",
-        implied_high=f"CASE WHEN {checkable} THEN {high} END",
-        verdict=f"""CASE WHEN NOT ({checkable}) OR ({checkable}) IS NULL THEN 'not_checkable'
-                         WHEN {real} OR {broken} THEN 'not_comparable'
-                         ELSE verdict_of(r.low, r.high, {low}, {high}) END""",
+        implied_value="CASE WHEN ok_ THEN (cur_value / prev_value - 1.0) * 100.0 END",
+        implied_low="CASE WHEN ok_ THEN il_ END",
+        implied_high="CASE WHEN ok_ THEN ih_ END",
+        verdict="verdict_",
         inputs=f"concat_ws('; ', CASE WHEN cur_value IS NOT NULL THEN {named.format(p='cur_')} END,"
         f" CASE WHEN prev_value IS NOT NULL THEN {named.format(p='prev_')} END)",
         input_source_ids="ids([r.source_id, cur_source_id, prev_source_id])",
         note=f"""CASE WHEN cur_value IS NULL THEN {missing_cur[0]}
                       WHEN prev_value IS NULL THEN {missing_prev[0]}
                       WHEN NOT (prev_value > 0 AND prev_low > 0) THEN 'the level a year earlier is not positive'
-                      WHEN {real} OR {broken} THEN concat_ws('; ',
-                           CASE WHEN {real} THEN 'growth at comparable prices vs a ratio of current-price levels' END,
-                           CASE WHEN {broken} THEN 'the levels are on either side of a break in series: '
+                      WHEN real_ OR broken_ THEN concat_ws('; ',
+                           CASE WHEN real_ THEN 'growth at comparable prices vs a ratio of current-price levels' END,
+                           CASE WHEN broken_ THEN 'the levels are on either side of a break in series: '
                                 || coalesce(nullif(prev_break_note, ''), nullif(cur_break_note, ''), 'break in series') END)
-                      WHEN verdict_of(r.low, r.high, {low}, {high}) = 'inconsistent'
+                      WHEN verdict_ = 'inconsistent'
                       THEN 'the published growth may be on a revised or like-for-like base (revised prior year' || {firm}
                       ELSE '' END""",
         note_zh=f"""CASE WHEN cur_value IS NULL THEN {missing_cur[1]}
                          WHEN prev_value IS NULL THEN {missing_prev[1]}
                          WHEN NOT (prev_value > 0 AND prev_low > 0) THEN '上年同期水平值不为正'
-                         WHEN {real} OR {broken} THEN concat_ws('；',
-                              CASE WHEN {real} THEN '可比价增速与现价水平值之比不可比' END,
-                              CASE WHEN {broken} THEN '两期水平值分处统计口径变化（序列断点）两侧' END)
-                         WHEN verdict_of(r.low, r.high, {low}, {high}) = 'inconsistent'
+                         WHEN real_ OR broken_ THEN concat_ws('；',
+                              CASE WHEN real_ THEN '可比价增速与现价水平值之比不可比' END,
+                              CASE WHEN broken_ THEN '两期水平值分处统计口径变化（序列断点）两侧' END)
+                         WHEN verdict_ = 'inconsistent'
                          THEN '公布的增速可能按修订后的上年数或可比口径（同一批规模以上企业）计算'
                          ELSE '' END""",
     )
@@ -392,11 +401,20 @@ def growth_sql() -> str:
         FROM g JOIN rec_levels l ON {dims} AND l.period_start = g.period_start AND l.period_end = g.period_end
         QUALIFY row_number() OVER (PARTITION BY g._rid ORDER BY l._rid) = 1
     ),
-    r AS (
+    joined AS (
         SELECT g.*, cur.*, {prev_cols}
         FROM g LEFT JOIN cur ON cur.grid = g._rid
         LEFT JOIN rec_levels p ON {pdims} AND p.unit = cur.cur_unit
          AND p.period_start = g.before_start AND p.period_end = g.before_end
+    ),
+    staged AS (SELECT r.*, coalesce({checkable}, false) AS ok_, {low} AS il_, {high} AS ih_,
+                      coalesce({broken}, false) AS broken_, coalesce({real}, false) AS real_
+               FROM joined r),
+    r AS (
+        SELECT s.*, o.name_en AS own_name_en, o.name_zh AS own_name_zh,
+               CASE WHEN NOT ok_ THEN 'not_checkable' WHEN real_ OR broken_ THEN 'not_comparable'
+                    ELSE verdict_of(s.low, s.high, il_, ih_) END AS verdict_
+        FROM staged s LEFT JOIN region_ref o ON o.code = s.region_code
     )
     SELECT {select}
     FROM r
@@ -423,9 +441,14 @@ def totals_sql() -> str:
     WITH children AS (
         SELECT parent_code, count(*) AS n FROM current_regions WHERE parent_code <> '' GROUP BY parent_code
     ),
-    t AS (SELECT l.*, c.n FROM rec_levels l JOIN children c ON c.parent_code = l.region_code),
+    candidates AS (SELECT l.*, c.n FROM rec_levels l JOIN children c ON c.parent_code = l.region_code),
+    complete AS (
+        SELECT t._rid AS trid FROM candidates t JOIN rec_levels p ON p.parent_code = t.region_code AND {same}
+        GROUP BY t._rid, t.n HAVING count(*) = t.n
+    ),
+    t AS (SELECT c.* FROM candidates c SEMI JOIN complete k ON k.trid = c._rid),
     sums AS (
-        SELECT t._rid AS trid, count(*) AS k,
+        SELECT t._rid AS trid,
                list_sum(list(p.value ORDER BY p.region_code)) AS implied_value,
                list_sum(list(p.low ORDER BY p.region_code)) AS implied_low,
                list_sum(list(p.high ORDER BY p.region_code)) AS implied_high,
@@ -436,11 +459,7 @@ def totals_sql() -> str:
         FROM t JOIN rec_levels p ON p.parent_code = t.region_code AND {same}
         GROUP BY t._rid
     ),
-    r AS (
-        SELECT t.*, s.*
-        FROM t JOIN sums s ON s.trid = t._rid
-        WHERE s.k = t.n
-    )
+    r AS (SELECT t.*, s.* FROM t JOIN sums s ON s.trid = t._rid)
     SELECT {select}
     FROM r
     """
@@ -468,9 +487,11 @@ def monthly_sql() -> str:
         note_zh="CASE WHEN a_straddles OR b_straddles THEN '统计口径在该时期内发生变化（序列断点）' ELSE '' END",
     )
     return f"""
-    WITH points AS (
+    WITH m AS (SELECT * FROM ({_REPORTED.format(measure="level")}) WHERE period_kind = 'month' AND month(period_start) > 1),
+    points AS (
         SELECT *, low_of(value, unit_mult_published, 'exact') AS low, high_of(value, unit_mult_published, 'exact') AS high
-        FROM ({CUMULATIVE_SQL})
+        FROM ({CUMULATIVE_SQL}) c
+        WHERE EXISTS (SELECT 1 FROM m WHERE {" AND ".join(f"m.{c} = c.{c}" for c in key)} AND year(m.period_end) = c.year)
         QUALIFY row_number() OVER (PARTITION BY {", ".join(key)}, year, end_month ORDER BY _rid DESC) = 1
     ),
     pairs AS (
@@ -478,7 +499,6 @@ def monthly_sql() -> str:
         FROM points
         WINDOW w AS (PARTITION BY {", ".join(key)}, year ORDER BY end_month)
     ),
-    m AS (SELECT * FROM ({_REPORTED.format(measure="level")}) WHERE period_kind = 'month' AND month(period_start) > 1),
     r AS (
         SELECT m.*, p.* EXCLUDE ({", ".join(key)}, year, end_month)
         FROM m JOIN pairs p ON {on} AND p.year = year(m.period_end) AND p.end_month = month(m.period_end)

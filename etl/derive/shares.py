@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.derive.engine import OUTSIDE_NATIONAL_STATISTICS, Workspace, same, select_columns, to_frame
+from etl.derive.engine import OUTSIDE_NATIONAL_STATISTICS, Workspace, derived_rows, same, select_columns
 
 #: What must match between a region's level and its parent's (besides the dates).
 FIGURE_DIMENSIONS = ("industry_code", "indicator", "product", "scope", "price_basis", "unit")
@@ -49,7 +49,7 @@ def shares_sql() -> str:
         vintage="greatest(c.vintage, p.vintage)",
     )
     return f"""
-    SELECT {select_columns(expressions)}
+    SELECT {select_columns(expressions, origin='c._rid')}
     FROM {_LEVELS} c
     JOIN {_LEVELS} p
       ON p.region_code = c.parent_code AND {same(FIGURE_DIMENSIONS, "c", "p")}
@@ -78,7 +78,7 @@ def ranks_sql() -> str:
         vintage="group_vintage",
     )
     return f"""
-    SELECT {select_columns(expressions)}
+    SELECT {select_columns(expressions, origin='_rid')}
     FROM (
         SELECT l.*, coalesce(s.siblings, 0) AS siblings,
                rank() OVER r AS rank_, count(*) OVER g AS present, max(l.vintage) OVER g AS group_vintage
@@ -95,7 +95,7 @@ def shares_of_parent(observations: pd.DataFrame, regions: pd.DataFrame, breaks: 
     """Derived ``share_pct`` rows of ``observations`` (the stage's own function, for one derivation)."""
     workspace = Workspace(observations, regions, breaks)
     try:
-        return to_frame(workspace.arrow(shares_sql() + " ORDER BY region_code, period_end"))
+        return derived_rows(workspace, shares_sql())
     finally:
         workspace.close()
 
@@ -104,6 +104,6 @@ def ranks_among_siblings(observations: pd.DataFrame, regions: pd.DataFrame, brea
     """Derived ``rank`` rows of ``observations`` (the stage's own function, for one derivation)."""
     workspace = Workspace(observations, regions, breaks)
     try:
-        return to_frame(workspace.arrow(ranks_sql() + " ORDER BY region_code, period_end"))
+        return derived_rows(workspace, ranks_sql())
     finally:
         workspace.close()
