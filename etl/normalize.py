@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from etl.model import (
     AUTHORITY_RANK,
     FIGURE_KEY,
+    MEASURE_UNITS,
     MEASURES,
     OBSERVATION_KEY,
     PRICE_BASES,
@@ -200,6 +201,11 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
         return from_alias.where(from_alias != "", figures.get(name, ""))
 
     indicator = implied.get(lambda d: d.get("indicator", ""))
+    if reference.product_lookup:  # product names and aliases → codes (products.csv)
+        product_code = _map_unique(figures["product"], lambda t: reference.product_lookup.get(fold(t)) if t else "")
+        out.rows(product_code.isna(), "product",
+                 lambda r: f"unknown product {r['product']!r} (not a code, name or alias in data/reference/products.csv)")
+        figures = figures.assign(product=product_code.fillna(figures["product"]))
     product = dimension("product")
     # A share target ("more than 18% of the nation by 2025") stays a share, with status target.
     measure = dimension("measure").replace("", "level")
@@ -242,12 +248,13 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
     out.rows(bad_unit, "unit", lambda r: str(unit_of(r["unit"])))
     good_units = _Resolved(units.codes, [None if isinstance(u, UnitError) else u for u in units.results], units.index)
     base_unit = good_units.get(lambda u: u.base_unit if u is not None else "")
-    default_units = _map_unique(indicator, reference.default_unit)
+    default_units = _Resolved.of_pairs(indicator, product, lambda pair: reference.default_unit(*pair)).get(lambda u: u)
     base_unit = base_unit.where(base_unit != "", default_units)
     multiplier = good_units.get(lambda u: u.multiplier if u is not None else 1.0, "float64")
-    percent_measure = measure.isin(["yoy_pct", "share_pct"])
-    out.rows(percent_measure & ~bad_unit & (base_unit != "percent"), "unit",
-             lambda r: f"a {r['measure'] or 'growth or share'} figure must be in percent, not {r['unit']!r}")
+    required_unit = measure.map(MEASURE_UNITS).fillna("")
+    out.rows((required_unit != "") & ~bad_unit & (base_unit != required_unit), "unit",
+             lambda r: f"a {r['measure'] or 'growth or share'} figure must be in "
+                       f"{MEASURE_UNITS.get(r['measure'], 'percent').replace('_', ' ')}, not {r['unit']!r}")
 
     qualifier = figures["qualifier"].where(figures["qualifier"] != "", good_units.get(lambda u: u.qualifier if u is not None else "exact"))
     out.rows(~qualifier.isin(QUALIFIERS), "qualifier", lambda r: f"unknown qualifier {r['qualifier']!r} (expected one of {', '.join(QUALIFIERS)})")

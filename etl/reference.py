@@ -24,9 +24,15 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "indicator_aliases": ("alias", "indicator", "product", "industry_code", "measure", "share_of", "scope", "price_basis"),
     "units": ("symbol", "base_unit", "multiplier"),
     "qualifiers": ("word", "qualifier", "status"),
+    "products": ("code", "name_zh", "name_en", "industry_code", "unit", "aliases"),
+    "scopes": ("code", "kind", "name_zh", "name_en", "aliases"),
 }
+#: Default units of indicators that measure money or ratios: never replaced by a product's unit.
+NON_PHYSICAL_UNITS = frozenset({"", "CNY", "USD", "EUR", "percent", "CNY_per_person", "index"})
+#: Tables a reference directory may lack (older or hand-made directories): an empty table, no problem.
+OPTIONAL_TABLES = {"products", "scopes"}
 #: Columns a table may omit (filled with "").
-OPTIONAL_COLUMNS = {"scheme", "valid_from", "valid_to", "aliases", "isic", "version", "definition"}
+OPTIONAL_COLUMNS = {"scheme", "valid_from", "valid_to", "aliases", "isic", "version", "definition", "kind", "unit", "industry_code"}
 
 
 def fold(text: str) -> str:
@@ -44,6 +50,8 @@ class Reference:
     indicator_lookup: dict[str, dict[str, str]] = field(default_factory=dict)
     unit_lookup: dict[str, tuple[str, float]] = field(default_factory=dict)
     qualifier_lookup: dict[str, tuple[str, str]] = field(default_factory=dict)
+    product_lookup: dict[str, str] = field(default_factory=dict)
+    scope_lookup: dict[str, str] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
 
     @property
@@ -58,10 +66,28 @@ class Reference:
     def indicators(self) -> pd.DataFrame:
         return self.tables["indicators"]
 
-    def default_unit(self, indicator: str) -> str:
-        """The base unit an indicator is measured in when the printed unit is only a scale."""
+    @property
+    def products(self) -> pd.DataFrame:
+        return self.tables["products"]
+
+    @property
+    def scopes(self) -> pd.DataFrame:
+        return self.tables["scopes"]
+
+    def default_unit(self, indicator: str, product: str = "") -> str:
+        """The base unit an indicator is measured in when the printed unit is only a scale.
+
+        A physical indicator (production, sales or exports volumes: a default unit that is
+        not money or a percentage) takes its product's unit: steel is counted in tonnes,
+        phones in units, electricity in kWh (products.csv); money indicators keep theirs.
+        """
         row = self.indicators.loc[self.indicators["code"] == indicator, "default_unit"]
-        return str(row.iloc[0]) if len(row) else ""
+        unit = str(row.iloc[0]) if len(row) else ""
+        if product and unit not in NON_PHYSICAL_UNITS:
+            own = self.products.loc[self.products["code"] == product, "unit"]
+            if len(own) and own.iloc[0]:
+                return str(own.iloc[0])
+        return unit
 
 
 def _read_table(path: Path, name: str, root: Path, problems: list[Problem]) -> pd.DataFrame | None:
@@ -155,14 +181,23 @@ def load_reference(directory: Path) -> tuple[Reference, list[Problem]]:
             frame = _read_table(path, name, directory, problems)
             if frame is not None:
                 frames.append(frame)
-        if not frames:
+        if not frames and name not in OPTIONAL_TABLES:
             problems.append(Problem(str(directory / f"{name}.csv"), None, None, f"no {name} reference table"))
+        if not frames:
             frames = [pd.DataFrame({c: pd.Series([], dtype="str") for c in (*columns, "ref_file")}).assign(ref_row=pd.Series([], dtype="int64"))]
         tables[name] = pd.concat(frames, ignore_index=True)
 
     reference = Reference(tables=tables, files=files)
     reference.region_lookup = _coded_lookup(tables["regions"], "region", problems)
     reference.industry_lookup = _coded_lookup(tables["industries"], "industry", problems)
+    tables["products"]["parent_code"] = ""
+    tables["scopes"]["parent_code"] = ""
+    reference.product_lookup = _coded_lookup(tables["products"], "product", problems)
+    reference.scope_lookup = _coded_lookup(tables["scopes"], "scope", problems)
+    industry_codes = set(tables["industries"]["code"])
+    for row in tables["products"].itertuples(index=False):
+        if row.industry_code and row.industry_code not in industry_codes:
+            problems.append(Problem(row.ref_file, row.ref_row, "industry_code", f"industry {row.industry_code!r} is not in industries"))
 
     indicator_codes = set(tables["indicators"]["code"])
     for row in tables["indicators"].itertuples(index=False):
