@@ -20,8 +20,8 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
-from etl.extract import add_arguments as add_extract_arguments
-from etl.extract import run_extract
+from etl.extract.cli import add_arguments as add_extract_arguments
+from etl.extract.cli import run_extract
 from etl.history import format_table, read_runs
 from etl.lock import LockBusyError
 from etl.pipeline import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE
