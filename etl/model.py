@@ -9,20 +9,12 @@ from __future__ import annotations
 import pyarrow as pa
 
 MEASURES = ("level", "yoy_pct", "share_pct", "rank", "target", "mom_pct", "pp_change", "pp_change_prev", "contribution_pp")
-#: The base unit a measure's value must be in (levels, ranks and targets take their indicator's).
-#: ``pp_change``: change in percentage points over the same period a year earlier — of the
-#: figure's own rate (an indicator in percent, such as the sales ratio; a share) or, for an
-#: indicator counted in money or things, of its year-on-year growth rate. ``pp_change_prev``:
-#: the same, compared with the previous period (the previous month, or 1-6月 for 1-7月).
-#: ``contribution_pp``: the points of its parent's growth a part contributed (拉动).
-MEASURE_UNITS = {
-    "yoy_pct": "percent",
-    "mom_pct": "percent",
-    "share_pct": "percent",
-    "pp_change": "percentage_points",
-    "pp_change_prev": "percentage_points",
-    "contribution_pp": "percentage_points",
-}
+#: ``mom_pct``: growth on the previous period. ``pp_change``: change in percentage points on the
+#: same period a year earlier — of the figure's own rate (an indicator in percent, such as the
+#: sales ratio; a share) or, for an indicator counted in money or things, of its year-on-year
+#: growth. ``pp_change_prev``: the same on the previous period (the previous month, or 1-6月 for
+#: 1-7月). ``contribution_pp``: the points of its parent's growth a part contributed (拉动).
+#: Each measure's unit and bounds are in data/reference/measures.csv.
 STATUSES = ("reported", "derived", "estimated", "provisional", "revised", "target", "suppressed", "not_available")
 QUALIFIERS = ("exact", "at_least", "at_most", "about")
 PRICE_BASES = ("", "current", "comparable")
@@ -38,6 +30,9 @@ OBSERVATION_KEY = (
 )
 #: The key without its provenance: rows equal on it are the same figure from different sources or vintages.
 FIGURE_KEY = tuple(c for c in OBSERVATION_KEY if c not in ("source_id", "vintage"))
+
+#: The order of ``observations.parquet``: a query for one indicator and region reads few row groups.
+WAREHOUSE_ORDER = ("indicator", "region_code", "industry_code", "period_start", "measure")
 
 OBSERVATIONS_SCHEMA = pa.schema(
     [

@@ -31,7 +31,7 @@ from etl.reference import Reference
 
 
 class _UnitTable(dict):
-    """Printed unit → (base unit, multiplier), looked up as units.csv folds them."""
+    """Printed unit → its definition (base unit, multiplier, dimension), looked up as units.csv folds them."""
 
     def get(self, key, default=None):  # type: ignore[override]
         return super().get(" ".join(str(key).split()).casefold(), default)

@@ -42,6 +42,7 @@ from etl.extract.regions import Setting, refer
 from etl.extract.subjects import MONEY_TWIN, WHOLE_ECONOMY, Subject, apply, implied_names, product_indicator
 from etl.extract.tokens import Token, tokenize
 from etl.extract.words import SHARE_OBJECT_EN
+from etl.reference import UnitDef
 
 #: How much each doubt lowers a candidate's confidence (from 0.95).
 DOUBTS = {
@@ -125,7 +126,7 @@ class Reader:
     setting: Setting
     lexicon: Lexicon
     qualifier_words: dict[str, tuple[str, str]]
-    unit_base: dict[str, tuple[str, float]] = field(default_factory=dict)
+    unit_base: dict[str, UnitDef] = field(default_factory=dict)
     period: Resolved | None = None
     period_paragraph: int = -1
     subjects: list[Subject] = field(default_factory=lambda: [Subject()])
@@ -378,7 +379,8 @@ class Reader:
         return draft
 
     def _is_money(self, unit: str) -> bool:
-        return self.unit_base.get(unit, ("", 1.0))[0] in _MONEY_UNITS
+        found = self.unit_base.get(unit)
+        return found is not None and found.base_unit in _MONEY_UNITS
 
     def _skip(self, work: str, slot: _Slot, reason: str) -> None:
         self.skips.append(Skip(work, slot.start, slot.end, reason))

@@ -99,13 +99,14 @@ def test_a_review_cell_that_is_no_decision_is_an_error_with_its_location(tmp_pat
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="the unit/indicator dimension check is issue 12's (branch strict); "
-                                       "remove this mark when it is on main")
 def test_a_careless_review_of_a_unit_that_does_not_fit_is_rejected_with_its_location(tmp_path: Path) -> None:
     figures, _ = _cli(tmp_path, "--publisher", "国家统计局", "--title", "7月份规模以上工业生产")
     careless = dict(figures[0], indicator="value_added", measure="level", value="1.5", unit="个", review="accepted")
     _write(tmp_path / "inbox" / "nbs-2019-07.figures.csv", [careless])
     with pytest.raises(InputError) as error:
         run(tmp_path / "inbox", tmp_path / "warehouse", REFERENCE_DIR)
-    assert any(str(p).startswith("nbs-2019-07.figures.csv:2:unit:") for p in error.value.problems)
+    assert [str(p) for p in error.value.problems] == [
+        "nbs-2019-07.figures.csv:2:unit: unit '个' is a counting word, but value_added measures money (base unit CNY): "
+        "the unit does not fit the indicator",
+    ]
     assert not (tmp_path / "warehouse" / "current").exists()
