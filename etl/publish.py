@@ -80,6 +80,18 @@ def _test_pause() -> None:
         time.sleep(float(pause))
 
 
+def manifest_document(snapshot_id: str, now: datetime, manifest: dict[str, object],
+                      tables: dict[str, tuple[pd.DataFrame, pa.Schema | None]]) -> dict[str, object]:
+    """The ``manifest.json`` of a snapshot (the same for a local and an object-storage warehouse)."""
+    return {
+        "snapshot_id": snapshot_id,
+        "created_at": now.isoformat(),
+        "schema_version": SCHEMA_VERSION,
+        **manifest,
+        "row_counts": {name: len(frame) for name, (frame, _) in tables.items()},
+    }
+
+
 def publish(
     warehouse: Path,
     tables: dict[str, tuple[pd.DataFrame, pa.Schema | None]],
@@ -99,13 +111,7 @@ def publish(
     staging.mkdir()
     for name, (frame, schema) in tables.items():
         _write_table(frame, staging / f"{name}.parquet", schema)
-    full_manifest = {
-        "snapshot_id": snapshot_id,
-        "created_at": now.isoformat(),
-        "schema_version": SCHEMA_VERSION,
-        **manifest,
-        "row_counts": {name: len(frame) for name, (frame, _) in tables.items()},
-    }
+    full_manifest = manifest_document(snapshot_id, now, manifest, tables)
     (staging / "manifest.json").write_text(json.dumps(full_manifest, indent=2, ensure_ascii=False, default=str))
     _fsync_dir(staging)
     _test_pause()

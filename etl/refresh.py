@@ -12,19 +12,17 @@
 
 from __future__ import annotations
 
-import json
 import time
 import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from etl.history import append_run, error_lines
-from etl.lock import warehouse_lock
+from etl.history import error_lines
 from etl.pipeline import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE, code_version, input_hashes, run
 from etl.problems import InputError
-from etl.publish import clean_temporaries, current_snapshot
-from etl.retention import DEFAULT_GRACE, DEFAULT_KEEP, prune
+from etl.retention import DEFAULT_GRACE, DEFAULT_KEEP
+from etl.storage import Store, open_store
 
 
 @dataclass
@@ -41,15 +39,9 @@ class RefreshResult:
     record: dict = field(default_factory=dict)
 
 
-def current_manifest(warehouse: Path) -> dict | None:
+def current_manifest(warehouse: Path | str | Store) -> dict | None:
     """The manifest of the snapshot ``current`` points at, or None."""
-    snapshot = current_snapshot(warehouse)
-    if snapshot is None:
-        return None
-    try:
-        return json.loads((snapshot / "manifest.json").read_text())
-    except (OSError, ValueError):
-        return None
+    return open_store(warehouse).current_manifest()
 
 
 def is_up_to_date(manifest: dict | None, inputs: dict[str, str], version: str) -> bool:
@@ -59,7 +51,7 @@ def is_up_to_date(manifest: dict | None, inputs: dict[str, str], version: str) -
 
 def refresh(
     raw: Path = DEFAULT_RAW,
-    warehouse: Path = DEFAULT_WAREHOUSE,
+    warehouse: Path | str | Store = DEFAULT_WAREHOUSE,
     reference: Path = DEFAULT_REFERENCE,
     *,
     force: bool = False,
@@ -67,44 +59,48 @@ def refresh(
     keep: int = DEFAULT_KEEP,
     grace: timedelta = DEFAULT_GRACE,
 ) -> RefreshResult:
-    """Run the ETL once if its inputs changed; raise :class:`~etl.lock.LockBusyError` if another run holds the lock."""
-    with warehouse_lock(warehouse, wait=wait):
+    """Run the ETL once if its inputs changed; raise :class:`~etl.lock.LockBusyError` if another run holds the lock.
+
+    ``warehouse`` is a directory or an ``s3://bucket/prefix`` URL (:mod:`etl.storage`).
+    """
+    store = open_store(warehouse)
+    with store.lock(wait=wait):
         started = datetime.now(UTC)
         clock = time.monotonic()
         inputs: dict[str, str] = {}
         result: RefreshResult
         record: dict = {"started_at": started.isoformat(), "forced": force}
         try:
-            clean_temporaries(warehouse)
+            store.clean_temporaries()
             inputs = input_hashes(raw, reference)
             version = code_version()
-            manifest = current_manifest(warehouse)
+            manifest = store.current_manifest()
             if not force and is_up_to_date(manifest, inputs, version):
                 snapshot_id = manifest["snapshot_id"]  # type: ignore[index]
                 result = RefreshResult("unchanged", snapshot_id, 0.0,
                                        messages=[f"unchanged: snapshot {snapshot_id} is up to date"])
                 record["rows"] = manifest.get("row_counts", {})  # type: ignore[union-attr]
             else:
-                outcome = run(raw, warehouse, reference)
+                outcome = run(raw, store, reference)
                 result = RefreshResult("ok", outcome.snapshot_id, 0.0, messages=list(outcome.messages))
                 record["rows"] = outcome.tables
                 reconciliation = getattr(outcome, "reconciliation", None)
                 if reconciliation is not None:
                     record["reconciliation"] = reconciliation
-            result.pruned = prune(warehouse, keep=keep, grace=grace)
+            result.pruned = store.prune(keep=keep, grace=grace)
         except InputError as error:
             shown, count = error_lines(str(p) for p in error.problems)
             result = RefreshResult("failed", None, 0.0, errors=shown, error_count=count)
         except Exception as error:  # recorded, then re-raised: an unexpected crash must not pass silently
             shown, count = error_lines(traceback.format_exception_only(error))
             result = RefreshResult("failed", None, 0.0, errors=[line.rstrip() for line in shown], error_count=count)
-            _finish(warehouse, result, record, inputs, clock)
+            _finish(store, result, record, inputs, clock)
             raise
-        _finish(warehouse, result, record, inputs, clock)
+        _finish(store, result, record, inputs, clock)
         return result
 
 
-def _finish(warehouse: Path, result: RefreshResult, record: dict, inputs: dict[str, str], clock: float) -> None:
+def _finish(store: Store, result: RefreshResult, record: dict, inputs: dict[str, str], clock: float) -> None:
     result.duration_s = round(time.monotonic() - clock, 3)
     record.update(
         finished_at=datetime.now(UTC).isoformat(),
@@ -118,4 +114,4 @@ def _finish(warehouse: Path, result: RefreshResult, record: dict, inputs: dict[s
         pruned=result.pruned,
     )
     result.record = record
-    append_run(warehouse, record)
+    store.append_run(record)
