@@ -143,6 +143,46 @@ def _scale_numbers(text: pd.Series, multiplier: pd.Series, ok: pd.Series) -> pd.
     return pd.Series(value, index=text.index, dtype="float64")
 
 
+def _check_dimensions(
+    out: _Collector, figures: pd.DataFrame, reference: Reference, indicator: pd.Series, measure: pd.Series,
+    units: _Resolved, bad_unit: pd.Series, base_unit: pd.Series,
+) -> None:
+    """A unit must measure what its figure measures (``measures.csv``, ``indicators.csv``, ``units*.csv``).
+
+    A growth or share is in percent and a rank in rank (the measure's own base unit); a level
+    or target is in a unit of the indicator's dimension: 亿元 fits value_added (money), 个 does
+    not — a counting word fits only counted dimensions (vehicles, count), a bare scale (万)
+    fits any. Checked once per distinct (unit, indicator, measure), reported per row.
+    """
+    rules = reference.measure_rules
+    own_unit = measure.map({code: rule.base_unit for code, rule in rules.items()}).fillna("")
+    figures["_measure"] = measure
+    figures["_own_unit"] = own_unit
+    needs_own = (own_unit != "") & ~bad_unit
+    out.rows(needs_own & (base_unit != own_unit), "unit",
+             lambda r: f"a {r['_measure']} figure must be in {r['_own_unit']}, not {r['unit']!r}")
+    unit_base = units.get(lambda u: u.base_unit if u is not None else "")
+    unit_dimension = units.get(lambda u: u.dimension if u is not None else "")
+    indicator_dimension = _map_unique(indicator, reference.dimension)
+    counted = indicator_dimension.map(reference.dimensions).fillna(False).astype("bool")
+    fits = ((unit_base != "") & (unit_dimension == indicator_dimension)) | (
+        (unit_base == "") & ((unit_dimension == "") | counted)
+    )
+    wrong = (own_unit == "") & ~bad_unit & (indicator_dimension != "") & ~fits
+    if wrong.any():
+        figures["_unit_base"] = unit_base
+        figures["_unit_dimension"] = unit_dimension
+        figures["_indicator_code"] = indicator
+        figures["_indicator_dimension"] = indicator_dimension
+
+        def reason(row: pd.Series) -> str:
+            what = f"measures {row['_unit_dimension']}" if row["_unit_base"] else "is a counting word"
+            return (f"unit {row['unit']!r} {what}, but {row['_indicator_code']} measures {row['_indicator_dimension']} "
+                    f"(base unit {reference.default_unit(row['_indicator_code'])}): the unit does not fit the indicator")
+
+        out.rows(wrong, "unit", reason)
+
+
 def sources_table(raw_sources: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     """Validate and de-duplicate the sources cited by all files."""
     problems: list[Problem] = []
@@ -245,9 +285,7 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
     default_units = _map_unique(indicator, reference.default_unit)
     base_unit = base_unit.where(base_unit != "", default_units)
     multiplier = good_units.get(lambda u: u.multiplier if u is not None else 1.0, "float64")
-    percent_measure = measure.isin(["yoy_pct", "share_pct"])
-    out.rows(percent_measure & ~bad_unit & (base_unit != "percent"), "unit",
-             lambda r: f"a {r['measure'] or 'growth or share'} figure must be in percent, not {r['unit']!r}")
+    _check_dimensions(out, figures, reference, indicator, measure, good_units, bad_unit, base_unit)
 
     qualifier = figures["qualifier"].where(figures["qualifier"] != "", good_units.get(lambda u: u.qualifier if u is not None else "exact"))
     out.rows(~qualifier.isin(QUALIFIERS), "qualifier", lambda r: f"unknown qualifier {r['qualifier']!r} (expected one of {', '.join(QUALIFIERS)})")

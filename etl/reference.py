@@ -15,23 +15,59 @@ from pathlib import Path
 import pandas as pd
 
 from etl.encoding import DecodeError, read_text
+from etl.model import MEASURES
 from etl.problems import Problem
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "regions": ("code", "parent_code", "level", "name_zh", "name_en", "scheme", "valid_from", "valid_to", "aliases"),
     "industries": ("code", "parent_code", "classification", "version", "name_zh", "name_en", "isic", "aliases"),
-    "indicators": ("code", "name_zh", "name_en", "default_unit", "definition"),
+    "indicators": ("code", "name_zh", "name_en", "default_unit", "dimension", "min_level", "definition"),
     "indicator_aliases": ("alias", "indicator", "product", "industry_code", "measure", "share_of", "scope", "price_basis"),
-    "units": ("symbol", "base_unit", "multiplier"),
+    "units": ("symbol", "base_unit", "multiplier", "dimension"),
     "qualifiers": ("word", "qualifier", "status"),
+    "dimensions": ("code", "counted", "name_zh", "name_en", "description"),
+    "measures": ("code", "name_zh", "name_en", "base_unit", "min", "max", "future_periods", "improbable_ratio", "definition"),
 }
 #: Columns a table may omit (filled with "").
-OPTIONAL_COLUMNS = {"scheme", "valid_from", "valid_to", "aliases", "isic", "version", "definition"}
+OPTIONAL_COLUMNS = {"scheme", "valid_from", "valid_to", "aliases", "isic", "version", "definition", "description", "min_level"}
 
 
 def fold(text: str) -> str:
     """The form names are matched in: trimmed, inner whitespace collapsed, case-folded."""
     return " ".join(str(text).split()).casefold()
+
+
+@dataclass(frozen=True)
+class UnitDef:
+    """A unit symbol: its base unit and scale, and the dimension it measures.
+
+    ``base_unit`` empty: a bare scale (万, million; ``dimension`` empty, it fits any indicator)
+    or a counting word (个, 台, units; ``dimension`` ``count``, it fits counted dimensions).
+    """
+
+    base_unit: str
+    multiplier: float
+    dimension: str
+
+
+@dataclass(frozen=True)
+class IndicatorDef:
+    """What an indicator measures: its dimension and base unit, and its lowest possible level."""
+
+    base_unit: str
+    dimension: str
+    min_level: float | None
+
+
+@dataclass(frozen=True)
+class MeasureRule:
+    """The plausibility rule of a measure (``measures.csv``): the unit it needs and its bounds."""
+
+    base_unit: str  # "" = the indicator's dimension
+    min: float | None
+    max: float | None
+    future_periods: bool
+    improbable_ratio: float | None
 
 
 @dataclass
@@ -42,8 +78,12 @@ class Reference:
     region_lookup: dict[str, str] = field(default_factory=dict)
     industry_lookup: dict[str, str] = field(default_factory=dict)
     indicator_lookup: dict[str, dict[str, str]] = field(default_factory=dict)
-    unit_lookup: dict[str, tuple[str, float]] = field(default_factory=dict)
+    unit_lookup: dict[str, UnitDef] = field(default_factory=dict)
     qualifier_lookup: dict[str, tuple[str, str]] = field(default_factory=dict)
+    indicator_defs: dict[str, IndicatorDef] = field(default_factory=dict)
+    #: Dimension code → whether counting words (个, 台, units) fit it.
+    dimensions: dict[str, bool] = field(default_factory=dict)
+    measure_rules: dict[str, MeasureRule] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
 
     @property
@@ -60,8 +100,13 @@ class Reference:
 
     def default_unit(self, indicator: str) -> str:
         """The base unit an indicator is measured in when the printed unit is only a scale."""
-        row = self.indicators.loc[self.indicators["code"] == indicator, "default_unit"]
-        return str(row.iloc[0]) if len(row) else ""
+        found = self.indicator_defs.get(indicator)
+        return found.base_unit if found else ""
+
+    def dimension(self, indicator: str) -> str:
+        """The dimension an indicator measures (money, vehicles, count, ...); "" if unknown."""
+        found = self.indicator_defs.get(indicator)
+        return found.dimension if found else ""
 
 
 def _read_table(path: Path, name: str, root: Path, problems: list[Problem]) -> pd.DataFrame | None:
@@ -183,13 +228,101 @@ def load_reference(directory: Path) -> tuple[Reference, list[Problem]]:
             continue
         reference.indicator_lookup[key] = implied
 
-    for row in tables["units"].itertuples(index=False):
-        try:
-            multiplier = float(row.multiplier)
-        except ValueError:
-            problems.append(Problem(row.ref_file, row.ref_row, "multiplier", f"not a number: {row.multiplier!r}"))
-            continue
-        reference.unit_lookup[fold(row.symbol)] = (row.base_unit, multiplier)
     for row in tables["qualifiers"].itertuples(index=False):
         reference.qualifier_lookup[fold(row.word)] = (row.qualifier, row.status)
+    _load_dimensions(reference, tables, problems)
     return reference, problems
+
+
+def _number(text: str, where: tuple[str, int], column: str, problems: list[Problem]) -> float | None:
+    """A finite number from a reference cell, or None (empty) — a bad one is a problem."""
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if value != value or value in (float("inf"), float("-inf")):
+        problems.append(Problem(where[0], where[1], column, f"not a number: {text!r}"))
+        return None
+    return value
+
+
+def _load_dimensions(reference: Reference, tables: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    """Units, indicators and measures with the dimensions they measure, checked against each other.
+
+    Every unit with a base unit and every indicator declares a dimension from ``dimensions.csv``;
+    all symbols of one base unit share its dimension; an indicator's base unit measures the
+    indicator's dimension. These are the facts the ETL's unit check (``value_added`` in 个 is an
+    error) relies on, so a table that breaks them stops the run.
+    """
+    for row in tables["dimensions"].itertuples(index=False):
+        if row.counted not in ("yes", "no"):
+            problems.append(Problem(row.ref_file, row.ref_row, "counted", f"expected yes or no, not {row.counted!r}"))
+        if row.code in reference.dimensions:
+            problems.append(Problem(row.ref_file, row.ref_row, "code", f"duplicate dimension {row.code!r}"))
+        reference.dimensions[row.code] = row.counted == "yes"
+
+    base_dimension: dict[str, tuple[str, tuple[str, int]]] = {}
+    for row in tables["units"].itertuples(index=False):
+        where = (row.ref_file, row.ref_row)
+        multiplier = _number(row.multiplier, where, "multiplier", problems)
+        if multiplier is None or multiplier <= 0:
+            if multiplier is not None or not row.multiplier:
+                problems.append(Problem(row.ref_file, row.ref_row, "multiplier", f"a multiplier must be a positive number, not {row.multiplier!r}"))
+            continue
+        if row.dimension and row.dimension not in reference.dimensions:
+            problems.append(Problem(row.ref_file, row.ref_row, "dimension", f"unknown dimension {row.dimension!r} (not in dimensions.csv)"))
+            continue
+        if row.base_unit:
+            if not row.dimension:
+                problems.append(Problem(row.ref_file, row.ref_row, "dimension", f"unit {row.symbol!r} has base unit {row.base_unit!r} but no dimension"))
+                continue
+            previous = base_dimension.setdefault(row.base_unit, (row.dimension, where))
+            if previous[0] != row.dimension:
+                problems.append(Problem(row.ref_file, row.ref_row, "dimension",
+                                        f"base unit {row.base_unit!r} is {previous[0]} at {previous[1][0]}:{previous[1][1]}, not {row.dimension}"))
+                continue
+        elif row.dimension and not reference.dimensions.get(row.dimension):
+            problems.append(Problem(row.ref_file, row.ref_row, "dimension",
+                                    f"a unit without a base unit is a bare scale (no dimension) or a counting word (a counted dimension), not {row.dimension!r}"))
+            continue
+        key = fold(row.symbol)
+        defined = UnitDef(row.base_unit, multiplier, row.dimension)
+        if key in reference.unit_lookup and reference.unit_lookup[key] != defined:
+            problems.append(Problem(row.ref_file, row.ref_row, "symbol", f"unit {row.symbol!r} is defined twice differently"))
+            continue
+        reference.unit_lookup[key] = defined
+
+    for row in tables["indicators"].itertuples(index=False):
+        where = (row.ref_file, row.ref_row)
+        if row.dimension not in reference.dimensions:
+            problems.append(Problem(row.ref_file, row.ref_row, "dimension",
+                                    f"indicator {row.code!r} needs a dimension from dimensions.csv, not {row.dimension!r}"))
+            continue
+        unit = base_dimension.get(row.default_unit)
+        if unit is None:
+            problems.append(Problem(row.ref_file, row.ref_row, "default_unit", f"base unit {row.default_unit!r} is not the base unit of any unit in units*.csv"))
+            continue
+        if unit[0] != row.dimension:
+            problems.append(Problem(row.ref_file, row.ref_row, "default_unit",
+                                    f"base unit {row.default_unit!r} measures {unit[0]}, not the indicator's dimension {row.dimension}"))
+            continue
+        reference.indicator_defs[row.code] = IndicatorDef(row.default_unit, row.dimension, _number(row.min_level, where, "min_level", problems))
+
+    for row in tables["measures"].itertuples(index=False):
+        where = (row.ref_file, row.ref_row)
+        if row.base_unit and row.base_unit not in base_dimension:
+            problems.append(Problem(row.ref_file, row.ref_row, "base_unit", f"base unit {row.base_unit!r} is not the base unit of any unit in units*.csv"))
+        if row.future_periods not in ("yes", "no"):
+            problems.append(Problem(row.ref_file, row.ref_row, "future_periods", f"expected yes or no, not {row.future_periods!r}"))
+        if row.code not in MEASURES:
+            problems.append(Problem(row.ref_file, row.ref_row, "code", f"unknown measure {row.code!r} (the model's measures are {', '.join(MEASURES)})"))
+            continue
+        reference.measure_rules[row.code] = MeasureRule(
+            row.base_unit, _number(row.min, where, "min", problems), _number(row.max, where, "max", problems),
+            row.future_periods == "yes", _number(row.improbable_ratio, where, "improbable_ratio", problems),
+        )
+    for code in MEASURES:
+        if code not in reference.measure_rules and tables["measures"]["ref_file"].size:
+            problems.append(Problem(str(tables["measures"]["ref_file"].iloc[0]), None, None, f"measure {code!r} has no row"))

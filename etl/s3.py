@@ -386,9 +386,12 @@ class S3Store:
 
     # --- retention ----------------------------------------------------------------------------
 
-    def prune(self, *, keep: int, grace: timedelta, now: datetime | None = None) -> list[str]:
-        """The local rule (:func:`etl.retention.doomed_ids`); the manifest goes first, so a prune cut
-        short leaves an unfinished upload that :meth:`clean_temporaries` removes, never a broken snapshot."""
+    def prune_candidates(self, *, keep: int, grace: timedelta, now: datetime | None = None) -> list[str]:
+        """The snapshots the local rule (:func:`etl.retention.doomed_ids`) would remove.
+
+        Nodes hold no lease on object storage: what protects a request still reading a superseded
+        snapshot is the grace, so keep it longer than the longest request plus the pointer TTL.
+        """
         from etl.retention import doomed_ids
 
         snapshots = []
@@ -396,10 +399,15 @@ class S3Store:
             created = (self.read_manifest(snapshot_id) or {}).get("created_at")
             try:
                 snapshots.append((snapshot_id, datetime.fromisoformat(str(created))))
-            except ValueError:
+            except ValueError:  # no readable time in the manifest: the id carries it
                 snapshots.append((snapshot_id, datetime.strptime(snapshot_id[:22], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)))
+        return doomed_ids(snapshots, self._load_current(), keep=keep, grace=grace, now=now)
+
+    def remove_snapshots(self, snapshot_ids: list[str]) -> list[str]:
+        """Delete each snapshot, manifest first: a deletion cut short leaves an unfinished upload
+        (removed by :meth:`clean_temporaries`), never a snapshot that looks whole but is not."""
         removed = []
-        for snapshot_id in doomed_ids(snapshots, self._load_current(), keep=keep, grace=grace, now=now):
+        for snapshot_id in snapshot_ids:
             base = self.url.key(SNAPSHOTS, snapshot_id)
             try:
                 self.fs.delete_file(f"{base}/{MANIFEST}")

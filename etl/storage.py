@@ -34,8 +34,11 @@ REMOTE_SCHEMES = ("s3://",)
 Tables = dict[str, tuple["pd.DataFrame", "pa.Schema | None"]]
 
 
-class StorageError(RuntimeError):
-    """The warehouse cannot be reached or is not in the expected shape; the message says where and why."""
+class StorageError(OSError):
+    """The warehouse cannot be reached or is not in the expected shape; the message says where and why.
+
+    An ``OSError``, so a refresh treats it like any other I/O failure: one clear line, exit 1, recorded.
+    """
 
 
 def is_remote(location: str | Path) -> bool:
@@ -66,7 +69,8 @@ class Store(Protocol):
     def read_manifest(self, snapshot_id: str) -> dict | None: ...
     def current_manifest(self) -> dict | None: ...
     def publish(self, tables: Tables, manifest: dict[str, object], *, now: datetime | None = None) -> str: ...
-    def prune(self, *, keep: int, grace: timedelta, now: datetime | None = None) -> list[str]: ...
+    def prune_candidates(self, *, keep: int, grace: timedelta, now: datetime | None = None) -> list[str]: ...
+    def remove_snapshots(self, snapshot_ids: list[str]) -> list[str]: ...
     def snapshot_ids(self) -> list[str]: ...
     def has_snapshot(self, snapshot_id: str) -> bool: ...
     def append_run(self, record: dict) -> None: ...
@@ -122,10 +126,16 @@ class LocalStore:
 
         return publish(self.root, tables, manifest, now=now)
 
-    def prune(self, *, keep: int, grace: timedelta, now: datetime | None = None) -> list[str]:
-        from etl.retention import prune
+    def prune_candidates(self, *, keep: int, grace: timedelta, now: datetime | None = None) -> list[str]:
+        from etl.retention import prune_candidates
 
-        return prune(self.root, keep=keep, grace=grace, now=now)
+        return [p.name for p in prune_candidates(self.root, keep=keep, grace=grace, now=now)]
+
+    def remove_snapshots(self, snapshot_ids: list[str]) -> list[str]:
+        """Remove each one no dashboard holds open (:func:`etl.retention.remove_snapshots`)."""
+        from etl.retention import remove_snapshots
+
+        return remove_snapshots([self.snapshot_path(i) for i in snapshot_ids])
 
     def snapshot_ids(self) -> list[str]:
         from etl.retention import published_snapshots

@@ -24,10 +24,11 @@ class UnitError(ValueError):
 
 @dataclass(frozen=True)
 class ParsedUnit:
-    base_unit: str  # "" = a bare scale: take the indicator's default unit
+    base_unit: str  # "" = a bare scale or counting word: take the indicator's base unit
     multiplier: float
     qualifier: str  # exact | at_least | at_most | about
     status: str  # "" or estimated / provisional
+    dimension: str = ""  # "" for a bare scale (万, million): it fits every indicator
 
 
 def parse_unit(text: str, reference: Reference) -> ParsedUnit:
@@ -49,4 +50,4 @@ def parse_unit(text: str, reference: Reference) -> ParsedUnit:
             qualifier = meaning[0]
         if meaning[1]:
             status = meaning[1]
-    return ParsedUnit(found[0], found[1], qualifier, status)
+    return ParsedUnit(found.base_unit, found.multiplier, qualifier, status, found.dimension)

@@ -110,10 +110,19 @@ class Checker:
                 self.problem("indicator_aliases.csv", number, "alias", f"alias {row['alias']!r} is defined twice differently")
             self.indicators[key] = implied
         self.default_unit = {r["code"]: r["default_unit"] for r in indicators}
-        self.units: dict[str, tuple[str, float]] = {}
+        self.counted = {r["code"]: r["counted"] == "yes" for r in read_csv(self.reference / "dimensions.csv")}
+        self.dimension = {r["code"]: r["dimension"] for r in indicators}
+        for number, row in enumerate(indicators, start=2):
+            if row["dimension"] not in self.counted:
+                self.problem("indicators.csv", number, "dimension", f"unknown dimension {row['dimension']!r} (not in dimensions.csv)")
+        self.units: dict[str, tuple[str, float, str]] = {}
         for number, row in enumerate(read_csv(self.reference / "units.csv"), start=2):
+            if row["dimension"] and row["dimension"] not in self.counted:
+                self.problem("units.csv", number, "dimension", f"unknown dimension {row['dimension']!r} (not in dimensions.csv)")
+            if row["base_unit"] and not row["dimension"]:
+                self.problem("units.csv", number, "dimension", f"unit {row['symbol']!r} has a base unit but no dimension")
             try:
-                self.units[fold(row["symbol"])] = (row["base_unit"], float(row["multiplier"]))
+                self.units[fold(row["symbol"])] = (row["base_unit"], float(row["multiplier"]), row["dimension"])
             except ValueError:
                 self.problem("units.csv", number, "multiplier", f"not a number: {row['multiplier']!r}")
         self.qualifiers: dict[str, tuple[str, str]] = {}
@@ -133,6 +142,15 @@ class Checker:
         if unknown:
             return "", f"unknown qualifier word(s) {unknown} in unit {text!r} (not in qualifiers.csv)"
         return self.units[fold(symbol)][0], None
+
+    def unit_fits(self, text: str, indicator: str) -> str | None:
+        """Why a level's unit does not measure the indicator's dimension, or None when it does."""
+        base, _, dimension = self.units[fold(BRACKETS.sub("", text).strip())]
+        wanted = self.dimension.get(indicator, "")
+        if not wanted or (base and dimension == wanted) or (not base and (not dimension or self.counted.get(wanted))):
+            return None
+        what = f"measures {dimension}" if base else "is a counting word"
+        return f"unit {text!r} {what}, but {indicator} measures {wanted}"
 
     @staticmethod
     def period_ok(text: str, kind: str) -> str | None:
@@ -225,6 +243,8 @@ class Checker:
                     self.problem(where, number, "unit", f"a {measure} figure must be in percent, not {row['unit']!r}")
                 if measure == "rank" and not reason and base != "rank":
                     self.problem(where, number, "unit", f"a rank must be in unit rank, not {row['unit']!r}")
+                if measure in ("level", "target") and not reason and (misfit := self.unit_fits(row["unit"], implied.get("indicator", ""))):
+                    self.problem(where, number, "unit", misfit)
                 value = row["value"].replace(",", "")
                 if not NUMBER.fullmatch(value) and row.get("status") not in ("suppressed", "not_available"):
                     self.problem(where, number, "value", f"not a number: {row['value']!r}")
