@@ -259,7 +259,16 @@ class S3Store:
         return [n for n, has_manifest in zip(names, present, strict=True) if not has_manifest]
 
     def clean_temporaries(self) -> None:
-        """Delete unfinished uploads (call under the run lock: no upload of ours is in progress)."""
+        """Delete unfinished uploads (call under the run lock: no upload of ours is in progress).
+
+        First, the bucket must exist: a typo in it is one clear line before any work, not an error
+        after the whole build."""
+        try:
+            bucket = self.fs.get_file_info(self.url.bucket)
+        except OSError as error:
+            raise self._fail(f"reach bucket {self.url.bucket!r}", error) from error
+        if bucket.type == pafs.FileType.NotFound:
+            raise StorageError(f"{self.location}: bucket {self.url.bucket!r} does not exist (create it first)")
         for name in self.unfinished_uploads():
             with suppress(OSError):
                 self.fs.delete_dir(self.url.key(SNAPSHOTS, name))
