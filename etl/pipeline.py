@@ -13,17 +13,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from etl import SCHEMA_VERSION
 from etl.derive import (
     RECONCILIATION_SCHEMA,
+    SERIES_BREAKS_SCHEMA,
     TARGET_PROGRESS_SCHEMA,
+    DeriveResult,
     derive_all,
-    published_count,
-    run_messages,
     with_derived_source,
 )
-from etl.model import OBSERVATIONS_SCHEMA, SOURCES_SCHEMA
+from etl.model import OBSERVATIONS_SCHEMA, SOURCES_SCHEMA, WAREHOUSE_ORDER
 from etl.normalize import normalise
 from etl.problems import InputError, Problem
 from etl.readers import is_data_file, reader_for
@@ -93,7 +94,23 @@ def read_inputs(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], d
 
 
 def build(raw: Path, reference_dir: Path) -> tuple[dict[str, tuple[pd.DataFrame, object]], dict[str, object]]:
-    """Read, normalise and check everything; return the tables to publish and the manifest.
+    """The tables a run would publish, as pandas frames (dates as ``datetime.date``), and the
+    manifest: what :func:`run` writes, for inspection."""
+    tables, manifest, derived = prepare(raw, reference_dir)
+    frames = {
+        name: (derived.observations if name == "observations" else _as_frame(table), schema)
+        for name, (table, schema) in tables.items()
+    }
+    return frames, manifest
+
+
+def _as_frame(table: object) -> pd.DataFrame:
+    return table.to_pandas() if isinstance(table, pa.Table) else table  # type: ignore[return-value]
+
+
+def prepare(raw: Path, reference_dir: Path) -> tuple[dict[str, tuple[object, object]], dict[str, object], DeriveResult]:
+    """Read, normalise and check everything; return the tables to publish (observations as one
+    Arrow table, in the warehouse's order), the manifest and the derive stage's result.
 
     Raises :class:`InputError` listing every problem when the input is not clean.
     """
@@ -108,22 +125,26 @@ def build(raw: Path, reference_dir: Path) -> tuple[dict[str, tuple[pd.DataFrame,
     problems.extend(normalised.problems)
     if problems:
         raise InputError(problems)
-    derived = derive_all(normalised.observations, reference.tables["regions"])
-    observations = derived.observations.sort_values(
-        ["indicator", "region_code", "industry_code", "period_start", "measure"], kind="stable"
-    ).reset_index(drop=True)
-    tables: dict[str, tuple[pd.DataFrame, object]] = {
-        "observations": (observations, OBSERVATIONS_SCHEMA),
+    derived = derive_all(
+        normalised.observations,
+        reference.tables["regions"],
+        reference.tables.get("series_breaks"),
+        order_by=WAREHOUSE_ORDER,
+    )
+    del normalised.observations  # the derive stage holds the rows now (as Arrow): one copy, not two
+    tables: dict[str, tuple[object, object]] = {
+        "observations": (derived.table, OBSERVATIONS_SCHEMA),
         "sources": (with_derived_source(normalised.sources), SOURCES_SCHEMA),
         "reconciliation": (derived.reconciliation, RECONCILIATION_SCHEMA),
         "target_progress": (derived.target_progress, TARGET_PROGRESS_SCHEMA),
+        "series_breaks": (derived.series_breaks, SERIES_BREAKS_SCHEMA),
     }
     for name in ("regions", "industries", "indicators", "units"):
         tables[name] = (reference.tables[name].drop(columns=["ref_file", "ref_row"]), None)
     for path in reference.files:
         hashes[f"reference/{path.name}"] = file_hash(path)
     manifest = {"inputs": hashes, "code_version": code_version(), "schema_version": SCHEMA_VERSION}
-    return tables, manifest
+    return tables, manifest, derived
 
 
 def input_hashes(raw: Path, reference_dir: Path) -> dict[str, str]:
@@ -151,14 +172,14 @@ def run(raw: Path = DEFAULT_RAW, warehouse: Path | str | Store = DEFAULT_WAREHOU
         *, now: datetime | None = None) -> RunResult:
     """Build and publish a snapshot (to a directory or ``s3://`` URL); raise :class:`InputError`
     (publishing nothing) on bad input."""
-    tables, manifest = build(raw, reference)
+    tables, manifest, derived = prepare(raw, reference)
     snapshot_id = open_store(warehouse).publish(tables, manifest, now=now or datetime.now(UTC))  # type: ignore[arg-type]
-    counts = {name: len(frame) for name, (frame, _) in tables.items()}
+    counts = {name: (frame.num_rows if hasattr(frame, "num_rows") else len(frame)) for name, (frame, _) in tables.items()}
     return RunResult(
         snapshot_id=snapshot_id,
         files=len([k for k in manifest["inputs"] if not k.startswith("reference/") and not k.endswith(SIDECAR_SUFFIX)]),  # type: ignore[union-attr]
-        observations=published_count(tables["observations"][0]),
+        observations=derived.published,
         sources=counts["sources"],
         tables=counts,
-        messages=run_messages(tables["observations"][0], tables["reconciliation"][0], tables["target_progress"][0]),
+        messages=derived.messages(),
     )

@@ -66,8 +66,11 @@ def _write_durably(path: Path, text: str) -> None:
         os.fsync(handle.fileno())
 
 
-def _write_table(frame: pd.DataFrame, path: Path, schema: pa.Schema | None) -> None:
-    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+def _write_table(frame: pd.DataFrame | pa.Table, path: Path, schema: pa.Schema | None) -> None:
+    if isinstance(frame, pa.Table):
+        table = frame.cast(schema) if schema is not None and frame.schema != schema else frame
+    else:
+        table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
     pq.write_table(table, path, row_group_size=ROW_GROUP_SIZE, compression="zstd")
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
@@ -94,20 +97,20 @@ def _test_pause() -> None:
 
 
 def manifest_document(snapshot_id: str, now: datetime, manifest: dict[str, object],
-                      tables: dict[str, tuple[pd.DataFrame, pa.Schema | None]]) -> dict[str, object]:
+                      tables: dict[str, tuple[pd.DataFrame | pa.Table, pa.Schema | None]]) -> dict[str, object]:
     """The ``manifest.json`` of a snapshot (the same for a local and an object-storage warehouse)."""
     return {
         "snapshot_id": snapshot_id,
         "created_at": now.isoformat(),
         "schema_version": SCHEMA_VERSION,
         **manifest,
-        "row_counts": {name: len(frame) for name, (frame, _) in tables.items()},
+        "row_counts": {name: len(frame) for name, (frame, _) in tables.items()},  # len() of a Table is its rows
     }
 
 
 def publish(
     warehouse: Path,
-    tables: dict[str, tuple[pd.DataFrame, pa.Schema | None]],
+    tables: dict[str, tuple[pd.DataFrame | pa.Table, pa.Schema | None]],
     manifest: dict[str, object],
     *,
     now: datetime | None = None,
