@@ -304,19 +304,24 @@ def chart_callback(base: str) -> dict:
     raise AssertionError("no callback outputs the chart's figure")
 
 
-def render(base: str, dependency: dict, state: dict) -> tuple[dict[str, str], dict]:
-    """POST the chart callback for ``state`` (what the browser does after a filter changes)."""
+def callback_body(dependency: dict, state: dict) -> bytes:
+    """The JSON body the browser POSTs to run the chart callback for ``state``."""
     from dashboard import ids
 
     values = {ids.STATE: state, ids.REFRESH: 0}
     outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
                for part in dependency["output"].strip(".").split("...")]
-    body = json.dumps({
+    return json.dumps({
         "output": dependency["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
         "inputs": [{**i, "value": values.get(i["id"])} for i in dependency["inputs"]],
         "state": [{**s, "value": values.get(s["id"])} for s in dependency.get("state", [])],
         "changedPropIds": [f"{i['id']}.{i['property']}" for i in dependency["inputs"]],
     }).encode()
+
+
+def render(base: str, dependency: dict, state: dict) -> tuple[dict[str, str], dict]:
+    """POST the chart callback for ``state`` (what the browser does after a filter changes)."""
+    body = callback_body(dependency, state)
     request = urllib.request.Request(f"{base}/_dash-update-component", data=body,
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=60) as response:
