@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test venv warehouse lint format bench bench-quick bench-extract clean
+.PHONY: run test venv warehouse lint format bench bench-quick bench-scale bench-extract clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ bench-quick: venv
 # writes bench/extract-results.md and prints it.
 bench-extract: venv
 	$(PY) -m bench.extract
+
+# Scale-out (docs/scale-out.md): 1 vs 2 nodes behind nginx, with and without Redis, on a local
+# S3-protocol server; needs redis-server and nginx (.ci/run installs them). → bench/RESULTS-scale.md
+bench-scale: venv
+	$(PY) -m bench.scale
 
 clean:
 	rm -rf $(VENV) data/warehouse .pytest_cache
