@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-MEASURES = {"level", "yoy_pct", "share_pct", "rank", "target"}
+MEASURES = {"level", "yoy_pct", "share_pct", "rank", "target", "mom_pct", "pp_change", "pp_change_prev", "contribution_pp"}
 STATUSES = {"", "reported", "derived", "estimated", "provisional", "revised", "target", "suppressed", "not_available"}
 QUALIFIERS = {"", "exact", "at_least", "at_most", "about"}
 PRICE_BASES = {"", "current", "comparable"}
@@ -63,27 +63,30 @@ class Checker:
 
     # ---------------------------------------------------------------- reference tables
     def coded(self, name: str) -> tuple[dict[str, str], set[str]]:
-        path = self.reference / f"{name}.csv"
-        rows = read_csv(path)
-        codes: dict[str, int] = {}
+        """Every ``<name>*.csv`` file (one per scheme, as the ETL reads them), checked as one table."""
+        rows = [(path.name, number, row) for path in sorted(self.reference.glob(f"{name}*.csv"))
+                for number, row in enumerate(read_csv(path), start=2)]
+        codes: dict[str, str] = {}
         lookup: dict[str, str] = {}
-        for number, row in enumerate(rows, start=2):
+        for where, number, row in rows:
             code = row["code"]
             if not code:
-                self.problem(path.name, number, "code", "empty code")
+                self.problem(where, number, "code", "empty code")
                 continue
             if code in codes:
-                self.problem(path.name, number, "code", f"duplicate code {code!r} (first at row {codes[code]})")
-            codes[code] = number
+                self.problem(where, number, "code", f"duplicate code {code!r} (first at {codes[code]})")
+            codes[code] = f"{where}:{number}"
             names = [code, row["name_zh"], row["name_en"], *[a for a in row.get("aliases", "").split("|") if a]]
             for alias in names:
                 key = fold(alias)
+                if not key:
+                    continue
                 if key in lookup and lookup[key] != code:
-                    self.problem(path.name, number, "aliases", f"name {alias!r} already means {lookup[key]}")
+                    self.problem(where, number, "aliases", f"name {alias!r} already means {lookup[key]}")
                 lookup[key] = code
-        for number, row in enumerate(rows, start=2):
-            if row["parent_code"] and row["parent_code"] not in codes:
-                self.problem(path.name, number, "parent_code", f"parent {row['parent_code']!r} is not a code")
+        for where, number, row in rows:
+            if row.get("parent_code") and row["parent_code"] not in codes:
+                self.problem(where, number, "parent_code", f"parent {row['parent_code']!r} is not a code")
         return lookup, set(codes)
 
     def load_reference(self) -> None:

@@ -25,7 +25,11 @@ from etl.readers.base import (
 )
 
 FIGURE_REQUIRED = ("region", "indicator", "period", "value", "unit", "source_id")
-FIGURE_OPTIONAL = (*(c for c in FIGURE_FIELDS if c not in FIGURE_REQUIRED), "note", "year")
+#: Columns of a candidates file (``python -m etl extract``, the review page): read, never published.
+#: With a ``review`` column only the rows marked ``accepted`` are figures.
+REVIEW_COLUMNS = ("review", "excerpt", "confidence")
+REVIEW_VALUES = ("candidate", "accepted", "rejected")
+FIGURE_OPTIONAL = (*(c for c in FIGURE_FIELDS if c not in FIGURE_REQUIRED), "note", "year", *REVIEW_COLUMNS)
 SOURCE_REQUIRED = ("source_id", "title", "publisher")
 
 FIGURE_SUFFIXES = (".figures.csv", ".figures.xlsx")
@@ -149,6 +153,8 @@ def read(path: Path, raw_root: Path) -> ReadResult:
 
     if not _check_header(header, FIGURE_REQUIRED, FIGURE_OPTIONAL, rel, problems):
         return ReadResult(empty_figures(), empty_sources(), problems)
+    if "review" in table:
+        table = _accepted(table, rel, problems)
     if table.empty:
         return ReadResult(empty_figures(), empty_sources(), problems)
     figures = pd.DataFrame({c: table.get(c, "") for c in FIGURE_FIELDS}, index=table.index)
@@ -164,3 +170,13 @@ def read(path: Path, raw_root: Path) -> ReadResult:
     figures = figures.astype("str")
     figures["_row"] = table["_row"].astype("int64")
     return ReadResult(figures[[*FIGURE_FIELDS, *LOCATION_FIELDS]].reset_index(drop=True), empty_sources(), problems)
+
+
+def _accepted(table: pd.DataFrame, rel: str, problems: list[Problem]) -> pd.DataFrame:
+    """The rows a reviewer accepted; a review cell that is none of the three words is an error
+    (an empty cell too: a row nobody decided on is neither published nor silently dropped)."""
+    review = table["review"].str.lower()
+    for index in table.index[~review.isin(REVIEW_VALUES)]:
+        problems.append(Problem(rel, int(table.at[index, "_row"]), "review",
+                                f"review is {table.at[index, 'review']!r}: write accepted, rejected or candidate"))
+    return table.loc[review == "accepted"].reset_index(drop=True)
