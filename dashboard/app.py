@@ -6,14 +6,18 @@ from pathlib import Path
 
 from dash import Dash
 
+from dashboard import ids
 from dashboard.api import register_api
 from dashboard.callbacks import register_callbacks
 from dashboard.config import Config
+from dashboard.guard import callback_failed, install_guard
 from dashboard.layout import build_layout
+from dashboard.params import browser_rules
 from dashboard.query import Warehouse
 from dashboard.routes import register_routes
 from dashboard.runs import register_run_status
 from dashboard.security import add_security_headers
+from dashboard.timing import install_request_timing
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -28,8 +32,11 @@ def create_app(config: Config | None = None) -> Dash:
         serve_locally=True,
         suppress_callback_exceptions=False,
         update_title=None,
+        on_error=callback_failed(ids.MESSAGE),
     )
-    warehouse = Warehouse(config.warehouse)
+    warehouse = Warehouse(config.warehouse, time_limit_s=config.query_time_limit_s)
+    install_request_timing(app.server, warehouse.current_id)  # first: its clock starts before any check
+    install_guard(app, browser_rules(), message_id=ids.MESSAGE, lang_ids=(ids.LANG,))
     topojson_url = app.get_asset_url("topojson/")
     app.layout = lambda: build_layout(config.default_lang, topojson_url)
     register_callbacks(app, warehouse, config)

@@ -12,3 +12,5 @@ class Config:
     default_lang: str = "en"
     #: Focus region shown on first load (Guangdong), if it has data.
     default_regions: tuple[str, ...] = ("440000",)
+    #: Longest one query of a request may run (seconds) before DuckDB is interrupted; None: no limit.
+    query_time_limit_s: float | None = 10.0

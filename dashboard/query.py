@@ -10,8 +10,11 @@ never becomes SQL text.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
+import os
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -20,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from dashboard.timing import note_snapshot, span
 
 #: Tables opened as views when the snapshot has them (later ETL stages add the last two).
 TABLES = ("observations", "regions", "industries", "indicators", "sources", "target_progress", "reconciliation")
@@ -33,8 +38,49 @@ MEMO_ENTRIES = 256
 MEMO_MAX_ROWS = 20_000
 
 
+#: Longest a query of one request may run before DuckDB is interrupted (seconds). The slowest
+#: interaction measured at 10 M observations takes well under a second; this stops a runaway
+#: one from holding a worker's thread and CPU.
+QUERY_TIME_LIMIT_S = 10.0
+
+
 class NoSnapshotError(RuntimeError):
     """The warehouse has no published snapshot yet (run ``python -m etl run``)."""
+
+
+class QueryTimeout(RuntimeError):
+    """A query ran past its time limit and was interrupted; the message is safe to show."""
+
+    def __init__(self, limit_s: float):
+        super().__init__(f"the query took longer than {limit_s:g} s and was stopped; narrow the selection")
+        self.limit_s = limit_s
+
+
+@contextlib.contextmanager
+def time_limit(cursor: duckdb.DuckDBPyConnection, limit_s: float | None):
+    """Interrupt ``cursor``'s query if the block lasts longer than ``limit_s``; raise :class:`QueryTimeout`."""
+    if not limit_s:
+        with span("query"):
+            yield
+        return
+    fired = threading.Event()
+
+    def interrupt() -> None:
+        fired.set()
+        cursor.interrupt()
+
+    timer = threading.Timer(limit_s, interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        with span("query"):
+            yield
+    except (duckdb.InterruptException, OSError, RuntimeError) as error:
+        if fired.is_set():
+            raise QueryTimeout(limit_s) from error
+        raise
+    finally:
+        timer.cancel()
 
 
 @dataclass(frozen=True)
@@ -48,6 +94,8 @@ class Snapshot:
     #: Per-snapshot memo of small, repeated queries (option lists): a new snapshot starts empty,
     #: so cached answers can never outlive the data they came from.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+    #: Per-query time limit in seconds (None: none).
+    time_limit_s: float | None = field(default=QUERY_TIME_LIMIT_S, compare=False)
     _results: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
     _results_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -70,7 +118,8 @@ class Snapshot:
         """Run a parameterised query on a cursor of its own (safe across threads)."""
         cursor = self.connection.cursor()
         try:
-            return cursor.execute(query, params or []).df()
+            with time_limit(cursor, self.time_limit_s):
+                return cursor.execute(query, params or []).df()
         finally:
             cursor.close()
 
@@ -81,31 +130,47 @@ class Snapshot:
 class Warehouse:
     """Access to ``<root>/current``, with one cached connection per snapshot id."""
 
-    def __init__(self, root: Path, *, cache_size: int = 2):
+    def __init__(self, root: Path, *, cache_size: int = 2, time_limit_s: float | None = QUERY_TIME_LIMIT_S):
         self.root = Path(root)
         self._cache: OrderedDict[str, Snapshot] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self.time_limit_s = time_limit_s
+
+    def current_id(self) -> str | None:
+        """The id ``current`` points at (one ``readlink``; no DuckDB), or None."""
+        try:
+            return Path(os.readlink(self.root / "current")).name or None
+        except OSError:
+            return None
 
     def snapshot(self) -> Snapshot:
         """The snapshot ``current`` points at now."""
         link = self.root / "current"
-        try:
-            path = link.resolve(strict=True)
-        except (FileNotFoundError, RuntimeError):
-            raise NoSnapshotError(f"no published snapshot under {self.root} (run: python -m etl run)") from None
-        snapshot_id = path.name
-        with self._lock:
-            cached = self._cache.get(snapshot_id)
-            if cached is not None:
-                self._cache.move_to_end(snapshot_id)
-                return cached
-            snapshot = _open_snapshot(snapshot_id, path)
-            self._cache[snapshot_id] = snapshot
-            while len(self._cache) > self._cache_size:
-                _, old = self._cache.popitem(last=False)
-                old.connection.close()
-            return snapshot
+        for _attempt in range(5):
+            try:
+                path = link.resolve(strict=True)
+            except (FileNotFoundError, RuntimeError):
+                raise NoSnapshotError(f"no published snapshot under {self.root} (run: python -m etl run)") from None
+            snapshot_id = path.name
+            with self._lock:
+                cached = self._cache.get(snapshot_id)
+                if cached is not None:
+                    self._cache.move_to_end(snapshot_id)
+                    note_snapshot(snapshot_id)
+                    return cached
+                try:
+                    snapshot = _open_snapshot(snapshot_id, path, self.time_limit_s)
+                except SnapshotGone:
+                    continue  # pruned between resolving ``current`` and opening it: resolve again
+                self._cache[snapshot_id] = snapshot
+                while len(self._cache) > self._cache_size:
+                    # Not closed here: a request still streaming from it keeps it (and its lease)
+                    # alive; it closes when the last reference goes.
+                    self._cache.popitem(last=False)
+                note_snapshot(snapshot_id)
+                return snapshot
+        raise NoSnapshotError(f"the snapshots under {self.root} are changing too fast to open one; try again")
 
     def pinned(self, snapshot_id: str | None) -> Snapshot:
         """The snapshot ``snapshot_id`` while it is still open here, else the current one.
@@ -116,11 +181,47 @@ class Warehouse:
         with self._lock:
             cached = self._cache.get(snapshot_id or "")
             if cached is not None and cached.path.exists():
+                note_snapshot(cached.snapshot_id)
                 return cached
         return self.snapshot()
 
 
-def _open_snapshot(snapshot_id: str, path: Path) -> Snapshot:
+class SnapshotGone(RuntimeError):
+    """The snapshot was being removed (or was removed) while it was being opened."""
+
+
+def _lease(path: Path) -> int:
+    """A shared ``flock`` on the snapshot's manifest, held while the snapshot is open here.
+
+    Retention (``etl.retention.remove_snapshots``) takes an exclusive lock before it removes a
+    snapshot and skips one it cannot lock, so files are never pulled from under a reader.
+    """
+    try:
+        fd = os.open(path / "manifest.json", os.O_RDONLY)
+    except FileNotFoundError:
+        raise SnapshotGone(str(path)) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        if not path.is_dir():  # renamed for deletion after we opened the file
+            raise SnapshotGone(str(path))
+    except (BlockingIOError, SnapshotGone):
+        os.close(fd)
+        raise SnapshotGone(str(path)) from None
+    return fd
+
+
+def _open_snapshot(snapshot_id: str, path: Path, time_limit_s: float | None = QUERY_TIME_LIMIT_S) -> Snapshot:
+    lease = _lease(path)
+    try:
+        snapshot = _connect(snapshot_id, path, time_limit_s)
+    except BaseException:
+        os.close(lease)
+        raise
+    weakref.finalize(snapshot, os.close, lease)
+    return snapshot
+
+
+def _connect(snapshot_id: str, path: Path, time_limit_s: float | None) -> Snapshot:
     connection = duckdb.connect(":memory:", config={"threads": 2})
     with contextlib.suppress(duckdb.Error):  # an option older DuckDB versions lack
         # Parse each Parquet footer once, not per query (saves ~10 ms a query on a 10 M-row file).
@@ -133,7 +234,7 @@ def _open_snapshot(snapshot_id: str, path: Path) -> Snapshot:
             kind = "TABLE" if table in IN_MEMORY_TABLES else "VIEW"
             connection.execute(f"CREATE {kind} {table} AS SELECT * FROM read_parquet('{literal}')")
     manifest = json.loads((path / "manifest.json").read_text())
-    return Snapshot(snapshot_id, path, manifest, connection)
+    return Snapshot(snapshot_id, path, manifest, connection, time_limit_s=time_limit_s)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ so every gunicorn worker sees a new run without shared state. The component buil
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,47 @@ TEXT = {
         "en": "The last data refresh failed at {time} UTC; the data shown is from the last good snapshot. Reason:",
         "zh": "最近一次数据更新（{time} UTC）失败；当前显示的是上一个有效快照的数据。原因：",
     },
+    "input_problems": {
+        "en": "{count} problem(s) in the input files, for example:",
+        "zh": "输入文件中有 {count} 个问题，例如：",
+    },
+    "operational": {
+        "en": "the refresh could not read or write the data folders (a permission, disk or lock problem).",
+        "zh": "更新无法读写数据目录（权限、磁盘或锁的问题）。",
+    },
+    "crashed": {
+        "en": "the refresh stopped with an internal error.",
+        "zh": "更新因内部错误而中止。",
+    },
+    "details": {
+        "en": "The operator finds the details with: python -m etl history",
+        "zh": "管理员可用以下命令查看详情：python -m etl history",
+    },
 }
+#: A directory part of a path (``/srv/app/data/raw/``, ``C:\\data\\``): removed before a line reaches the page.
+DIRECTORY = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s:'\"]+)+[\\/]")
+#: The start of a Python exception line (``PermissionError: [Errno 13] ...``).
+EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Interrupt)\b")
+
+
+def failure_kind(record: dict) -> str:
+    """``input`` (problems in the input files), ``operational`` (I/O, permissions, lock) or ``crash``.
+
+    Runs recorded before the ``failure`` field existed are classified by their error lines:
+    an exception line means the refresh crashed; ``file:row:column: reason`` lines are input problems.
+    """
+    kind = record.get("failure")
+    if kind in ("input", "operational", "crash"):
+        return kind
+    errors = [str(e) for e in record.get("errors") or []]
+    if any(EXCEPTION_LINE.match(e) for e in errors):
+        return "operational" if any(e.startswith(("PermissionError", "OSError", "FileNotFoundError")) for e in errors) else "crash"
+    return "input"
+
+
+def user_line(line: str) -> str:
+    """An input problem as the page shows it: file names kept, the server's directories removed."""
+    return DIRECTORY.sub("", str(line))[:300]
 
 
 @dataclass(frozen=True)
@@ -82,18 +123,18 @@ def run_status_children(status: RunStatus, lang: str) -> list:
         line = f"{text['last_refresh']}: {text['never']}"
     children: list = [html.Span(line, className="run-last-ok")]
     if status.last_failure is not None:
-        errors = status.last_failure.get("errors") or []
-        count = status.last_failure.get("error_count", len(errors))
-        reasons = [html.Li(e) for e in errors[:5]]
-        if count > len(reasons):
-            reasons.append(html.Li(f"… ({count} in all; see python -m etl history)"))
-        children.append(
-            html.Div(
-                [html.Strong(text["failed"].format(time=_when(status.last_failure))), html.Ul(reasons)],
-                className="run-failed-banner",
-                role="alert",
-            )
-        )
+        failure = status.last_failure
+        kind = failure_kind(failure)
+        parts: list = [html.Strong(text["failed"].format(time=_when(failure))), " "]
+        if kind == "input":
+            errors = failure.get("errors") or []
+            count = failure.get("error_count", len(errors))
+            parts.append(text["input_problems"].format(count=count))
+            parts.append(html.Ul([html.Li(user_line(e)) for e in errors[:5]]))
+        else:
+            parts.append(text[kind if kind == "operational" else "crashed"])
+        parts.append(html.P(text["details"], className="run-failed-details"))
+        children.append(html.Div(parts, className="run-failed-banner", role="alert"))
     return children
 
 

@@ -28,8 +28,8 @@ STATUSES = ("reported", "derived", "estimated", "provisional", "revised", "targe
 VIEWS = ("timeseries", "ranking", "share", "map")
 LANGS = ("en", "zh")
 #: Region, industry, indicator, product and scope codes: the API's pattern, matched in full.
-CODE = re.compile(f"^{CODE_PATTERN.pattern}$")
-MONTH = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+CODE = CODE_PATTERN
+MONTH = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?")
 MAX_REGIONS = 12
 #: The order of parameters in a URL the page writes (stable, so links compare equal).
 ORDER = ("view", "lang", "region", "indicator", "product", "industry", "scope", "measure", "period_kind",
@@ -38,7 +38,7 @@ ORDER = ("view", "lang", "region", "indicator", "product", "industry", "scope", 
 
 def _month(text: str) -> str | None:
     """``2023``, ``2023-07`` or ``2023-07-31`` → ``2023-07`` (or ``2023``); None if not a date."""
-    match = MONTH.match(text)
+    match = MONTH.fullmatch(text)
     if not match:
         return None
     year, month, day = match.groups()
@@ -67,7 +67,7 @@ def parse_query(search: str | None) -> tuple[dict, list[str]]:
             reject(name, one(name) or "")
     if (value := one("region")) is not None:
         codes = [c.strip() for c in value.split(",") if c.strip()]
-        good = [c for c in codes if CODE.match(c)][:MAX_REGIONS]
+        good = [c for c in codes if CODE.fullmatch(c)][:MAX_REGIONS]
         for c in codes:
             if c not in good:
                 reject("region", c)
@@ -79,7 +79,7 @@ def parse_query(search: str | None) -> tuple[dict, list[str]]:
             continue
         if value == "" and name in ("product", "scope"):
             state[name] = ""
-        elif CODE.match(value):
+        elif CODE.fullmatch(value):
             state[name] = value
         else:
             reject(name, value)

@@ -45,6 +45,11 @@ def _refresh_kwargs(args: argparse.Namespace) -> dict:
 
 
 def _report(result: RefreshResult, warehouse: Path) -> int:
+    if result.outcome == "failed" and result.failure == "operational":
+        print(f"ETL failed: {result.errors[0]}; nothing published, 'current' unchanged.", file=sys.stderr)
+        for line in result.messages:
+            print(line, file=sys.stderr)
+        return EXIT_FAILED
     if result.outcome == "failed":
         for line in result.errors[:MAX_PRINTED]:
             print(line, file=sys.stderr)

@@ -15,18 +15,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from etl import SCHEMA_VERSION
 from etl.checks import plausibility
 from etl.derive import (
     RECONCILIATION_SCHEMA,
+    SERIES_BREAKS_SCHEMA,
     TARGET_PROGRESS_SCHEMA,
+    DeriveResult,
     derive_all,
-    published_count,
-    run_messages,
     with_derived_source,
 )
-from etl.model import OBSERVATIONS_SCHEMA, SOURCES_SCHEMA
+from etl.model import OBSERVATIONS_SCHEMA, SOURCES_SCHEMA, WAREHOUSE_ORDER
 from etl.normalize import normalise
 from etl.problems import InputError, Problem, errors
 from etl.publish import publish
@@ -139,7 +140,25 @@ def sidecar_definitions(raw: Path) -> dict[str, list[dict[str, object]]]:
 def build(
     raw: Path, reference_dir: Path, *, report: list[Problem] | None = None
 ) -> tuple[dict[str, tuple[pd.DataFrame, object]], dict[str, object]]:
-    """Read, normalise and check everything; return the tables to publish and the manifest.
+    """The tables a run would publish, as pandas frames (dates as ``datetime.date``), and the
+    manifest: what :func:`run` writes, for inspection."""
+    tables, manifest, derived = prepare(raw, reference_dir, report=report)
+    frames = {
+        name: (derived.observations if name == "observations" else _as_frame(table), schema)
+        for name, (table, schema) in tables.items()
+    }
+    return frames, manifest
+
+
+def _as_frame(table: object) -> pd.DataFrame:
+    return table.to_pandas() if isinstance(table, pa.Table) else table  # type: ignore[return-value]
+
+
+def prepare(
+    raw: Path, reference_dir: Path, *, report: list[Problem] | None = None
+) -> tuple[dict[str, tuple[object, object]], dict[str, object], DeriveResult]:
+    """Read, normalise and check everything; return the tables to publish (observations as one
+    Arrow table, in the warehouse's order), the manifest and the derive stage's result.
 
     Raises :class:`InputError` listing every problem when any is an error; warnings go into
     ``report`` (when given) and the run goes on.
@@ -169,25 +188,28 @@ def build(
         raise InputError(problems)
     if report is not None:
         report.extend(problems)
-    derived = guarded("(all files)", "deriving figures", problems,
-                      lambda: derive_all(normalised.observations, reference.tables["regions"]))
+    derived = guarded("(all files)", "deriving figures", problems, lambda: derive_all(
+        normalised.observations,
+        reference.tables["regions"],
+        reference.tables.get("series_breaks"),
+        order_by=WAREHOUSE_ORDER,
+    ))
     if derived is None:
         raise InputError(problems)
-    observations = derived.observations.sort_values(
-        ["indicator", "region_code", "industry_code", "period_start", "measure"], kind="stable"
-    ).reset_index(drop=True)
-    tables: dict[str, tuple[pd.DataFrame, object]] = {
-        "observations": (observations, OBSERVATIONS_SCHEMA),
+    del normalised.observations  # the derive stage holds the rows now (as Arrow): one copy, not two
+    tables: dict[str, tuple[object, object]] = {
+        "observations": (derived.table, OBSERVATIONS_SCHEMA),
         "sources": (with_derived_source(normalised.sources), SOURCES_SCHEMA),
         "reconciliation": (derived.reconciliation, RECONCILIATION_SCHEMA),
         "target_progress": (derived.target_progress, TARGET_PROGRESS_SCHEMA),
+        "series_breaks": (derived.series_breaks, SERIES_BREAKS_SCHEMA),
     }
     for name in ("regions", "industries", "indicators", "units"):
         tables[name] = (reference.tables[name].drop(columns=["ref_file", "ref_row"]), None)
     for path in reference.files:
         hashes[file_key(path, reference_dir)] = file_hash(path)
     manifest = {"inputs": hashes, "code_version": code_version(), "schema_version": SCHEMA_VERSION}
-    return tables, manifest
+    return tables, manifest, derived
 
 
 def input_hashes(raw: Path, reference_dir: Path) -> dict[str, str]:
@@ -214,15 +236,15 @@ def code_version() -> str:
 def run(raw: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE, reference: Path = DEFAULT_REFERENCE, *, now: datetime | None = None) -> RunResult:
     """Build and publish a snapshot; raise :class:`InputError` (publishing nothing) on bad input."""
     warnings: list[Problem] = []
-    tables, manifest = build(raw, reference, report=warnings)
+    tables, manifest, derived = prepare(raw, reference, report=warnings)
     snapshot_id = publish(warehouse, tables, manifest, now=now or datetime.now(UTC))  # type: ignore[arg-type]
-    counts = {name: len(frame) for name, (frame, _) in tables.items()}
+    counts = {name: (frame.num_rows if hasattr(frame, "num_rows") else len(frame)) for name, (frame, _) in tables.items()}
     return RunResult(
         snapshot_id=snapshot_id,
         files=len([k for k in manifest["inputs"] if not k.startswith(("reference/", "reference.local/")) and not k.endswith(SIDECAR_SUFFIX)]),  # type: ignore[union-attr]
-        observations=published_count(tables["observations"][0]),
+        observations=derived.published,
         sources=counts["sources"],
         tables=counts,
-        messages=run_messages(tables["observations"][0], tables["reconciliation"][0], tables["target_progress"][0]),
+        messages=derived.messages(),
         warnings=warnings,
     )

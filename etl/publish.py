@@ -3,7 +3,9 @@
 A snapshot is written into a hidden temporary directory, flushed to disk, renamed to
 ``snapshots/<id>`` (a rename within one filesystem is atomic), and only then does the
 ``current`` symlink switch to it — by renaming a new symlink over the old one, which is
-atomic too. A reader that resolves ``current`` sees either the old snapshot or the new
+atomic too. The manifest and every table are fsynced, and so are the directories that hold
+them. Until the switch the snapshot carries an :data:`UNPUBLISHED` marker, so one whose switch
+failed is recognised as an orphan and removed by retention. A reader that resolves ``current`` sees either the old snapshot or the new
 one, never a half-written directory; a run that dies at any point leaves ``current``
 where it was, and at worst a ``.tmp-*`` directory that the next run removes.
 """
@@ -26,6 +28,10 @@ from etl import SCHEMA_VERSION
 
 SNAPSHOTS = "snapshots"
 CURRENT = "current"
+#: Present in a snapshot directory from staging until ``current`` has switched to it: a snapshot
+#: that still has it and is not current was never served (its switch failed) — an orphan that
+#: retention removes once it is older than the grace.
+UNPUBLISHED = ".unpublished"
 #: Row groups of this size let DuckDB skip most of a large table using min/max statistics.
 ROW_GROUP_SIZE = 100_000
 
@@ -53,8 +59,18 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_table(frame: pd.DataFrame, path: Path, schema: pa.Schema | None) -> None:
-    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+def _write_durably(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _write_table(frame: pd.DataFrame | pa.Table, path: Path, schema: pa.Schema | None) -> None:
+    if isinstance(frame, pa.Table):
+        table = frame.cast(schema) if schema is not None and frame.schema != schema else frame
+    else:
+        table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
     pq.write_table(table, path, row_group_size=ROW_GROUP_SIZE, compression="zstd")
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
@@ -82,7 +98,7 @@ def _test_pause() -> None:
 
 def publish(
     warehouse: Path,
-    tables: dict[str, tuple[pd.DataFrame, pa.Schema | None]],
+    tables: dict[str, tuple[pd.DataFrame | pa.Table, pa.Schema | None]],
     manifest: dict[str, object],
     *,
     now: datetime | None = None,
@@ -104,9 +120,10 @@ def publish(
         "created_at": now.isoformat(),
         "schema_version": SCHEMA_VERSION,
         **manifest,
-        "row_counts": {name: len(frame) for name, (frame, _) in tables.items()},
+        "row_counts": {name: len(frame) for name, (frame, _) in tables.items()},  # len() of a Table is its rows
     }
-    (staging / "manifest.json").write_text(json.dumps(full_manifest, indent=2, ensure_ascii=False, default=str))
+    _write_durably(staging / "manifest.json", json.dumps(full_manifest, indent=2, ensure_ascii=False, default=str))
+    _write_durably(staging / UNPUBLISHED, "")
     _fsync_dir(staging)
     _test_pause()
     final = snapshots / snapshot_id
@@ -116,4 +133,6 @@ def publish(
     os.symlink(Path(SNAPSHOTS) / snapshot_id, link_tmp)
     os.replace(link_tmp, warehouse / CURRENT)
     _fsync_dir(warehouse)
+    (final / UNPUBLISHED).unlink()
+    _fsync_dir(final)
     return snapshot_id

@@ -29,7 +29,12 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "dimensions": ("code", "counted", "name_zh", "name_en", "description"),
     "measures": ("code", "name_zh", "name_en", "base_unit", "min", "max", "future_periods", "improbable_ratio", "definition"),
     "statuses": ("code", "name_zh", "name_en", "future_periods", "definition"),
+    "series_breaks": (
+        "region", "region_level", "industry", "indicator", "product", "scope", "break_date", "note_en", "note_zh", "source",
+    ),
 }
+#: Tables a reference folder may leave out (no file: no rows).
+OPTIONAL_TABLES = {"series_breaks"}
 #: Columns a table may omit (filled with "").
 OPTIONAL_COLUMNS = {"scheme", "valid_from", "valid_to", "aliases", "isic", "version", "definition", "description", "min_level"}
 
@@ -239,8 +244,9 @@ def load_reference(
                 if column not in added:
                     added[column] = ""
             frames.append(added[[*columns, "ref_file", "ref_row"]].astype({c: "str" for c in columns}))
-        if not frames:
+        if not frames and name not in OPTIONAL_TABLES:
             problems.append(Problem(str(directory / f"{name}.csv"), None, None, f"no {name} reference table"))
+        if not frames:
             frames = [pd.DataFrame({c: pd.Series([], dtype="str") for c in (*columns, "ref_file")}).assign(ref_row=pd.Series([], dtype="int64"))]
         tables[name] = pd.concat(frames, ignore_index=True)
 
@@ -270,6 +276,9 @@ def load_reference(
     for row in tables["qualifiers"].itertuples(index=False):
         reference.qualifier_lookup[fold(row.word)] = (row.qualifier, row.status)
     _load_dimensions(reference, tables, problems)
+    from etl.derive.breaks import check_rules  # the rules' meaning lives with the derivations
+
+    problems.extend(check_rules(tables["series_breaks"]))
     return reference, problems
 
 

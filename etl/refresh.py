@@ -2,29 +2,32 @@
 
 ``refresh()`` is what both ``python -m etl run`` and the scheduler call:
 
-1. take the warehouse lock (a concurrent run waits up to ``wait`` seconds, then gives up);
+1. take the warehouse lock (a concurrent run waits up to ``wait`` seconds, then gives up), and
+   record the current snapshot if the run that published it was stopped before recording it;
 2. hash the inputs (raw and reference files) *before parsing anything* and compare them and
    the code version with the current snapshot's manifest: equal → publish nothing;
 3. otherwise build and publish a new snapshot (any bad input → nothing published);
-4. prune old snapshots (retention);
-5. append the outcome to ``runs.jsonl`` — failures included.
+4. append the outcome to ``runs.jsonl`` — failures included — and only then
+5. prune old snapshots (retention; never one a dashboard has open).
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import time
 import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from etl.history import append_run, error_lines
-from etl.lock import warehouse_lock
+from etl.history import append_run, error_lines, read_runs
+from etl.lock import LockBusyError, warehouse_lock
 from etl.pipeline import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE, code_version, input_hashes, run
 from etl.problems import InputError
 from etl.publish import clean_temporaries, current_snapshot
-from etl.retention import DEFAULT_GRACE, DEFAULT_KEEP, prune
+from etl.retention import DEFAULT_GRACE, DEFAULT_KEEP, prune_candidates, remove_snapshots
 
 
 @dataclass
@@ -39,6 +42,8 @@ class RefreshResult:
     error_count: int = 0
     pruned: list[str] = field(default_factory=list)
     record: dict = field(default_factory=dict)
+    #: Why a failed run failed: ``input`` (problems in the files), ``operational`` (I/O), ``crash``.
+    failure: str | None = None
 
 
 def current_manifest(warehouse: Path) -> dict | None:
@@ -57,6 +62,10 @@ def is_up_to_date(manifest: dict | None, inputs: dict[str, str], version: str) -
     return bool(manifest) and manifest.get("inputs") == inputs and manifest.get("code_version") == version
 
 
+#: Tests set this to a number of seconds to hold a run after it published, before it records the run.
+RECORD_PAUSE_ENV = "ETL_TEST_RECORD_PAUSE"
+
+
 def refresh(
     raw: Path = DEFAULT_RAW,
     warehouse: Path = DEFAULT_WAREHOUSE,
@@ -67,14 +76,20 @@ def refresh(
     keep: int = DEFAULT_KEEP,
     grace: timedelta = DEFAULT_GRACE,
 ) -> RefreshResult:
-    """Run the ETL once if its inputs changed; raise :class:`~etl.lock.LockBusyError` if another run holds the lock."""
-    with warehouse_lock(warehouse, wait=wait):
-        started = datetime.now(UTC)
-        clock = time.monotonic()
-        inputs: dict[str, str] = {}
-        result: RefreshResult
-        record: dict = {"started_at": started.isoformat(), "forced": force}
-        try:
+    """Run the ETL once if its inputs changed; raise :class:`~etl.lock.LockBusyError` if another run holds the lock.
+
+    Taking the lock is inside the error handling: a warehouse that cannot be written (read-only,
+    no permission, a missing parent that cannot be made) is a failed run with one clear line, not
+    a traceback, and is recorded in ``runs.jsonl`` when that file can be written at all.
+    """
+    started = datetime.now(UTC)
+    clock = time.monotonic()
+    inputs: dict[str, str] = {}
+    record: dict = {"started_at": started.isoformat(), "forced": force}
+    state = {"recorded": False}
+    try:
+        with warehouse_lock(warehouse, wait=wait):
+            recover_unrecorded(warehouse)
             clean_temporaries(warehouse)
             inputs = input_hashes(raw, reference)
             version = code_version()
@@ -91,17 +106,89 @@ def refresh(
                 reconciliation = getattr(outcome, "reconciliation", None)
                 if reconciliation is not None:
                     record["reconciliation"] = reconciliation
-            result.pruned = prune(warehouse, keep=keep, grace=grace)
-        except InputError as error:
-            shown, count = error_lines(str(p) for p in error.problems)
-            result = RefreshResult("failed", None, 0.0, errors=shown, error_count=count)
-        except Exception as error:  # recorded, then re-raised: an unexpected crash must not pass silently
-            shown, count = error_lines(traceback.format_exception_only(error))
-            result = RefreshResult("failed", None, 0.0, errors=[line.rstrip() for line in shown], error_count=count)
+                _test_pause(RECORD_PAUSE_ENV)
+            # Recorded before pruning: a run killed while deleting old snapshots is still in the history.
+            doomed = prune_candidates(warehouse, keep=keep, grace=grace)
+            result.pruned = [p.name for p in doomed]
             _finish(warehouse, result, record, inputs, clock)
+            state["recorded"] = True
+            removed = remove_snapshots(doomed)
+            if len(removed) < len(doomed):
+                busy = sorted(set(result.pruned) - set(removed))
+                result.messages.append(f"kept {len(busy)} old snapshot(s) still open in the dashboard: {', '.join(busy)}")
+            result.pruned = removed
+            return result
+    except LockBusyError:
+        raise
+    except InputError as error:
+        shown, count = error_lines(str(p) for p in error.problems)
+        result = RefreshResult("failed", None, 0.0, errors=shown, error_count=count, failure="input")
+    except OSError as error:
+        if state["recorded"]:
             raise
+        line = operational_line(error, warehouse)
+        result = RefreshResult("failed", None, 0.0, errors=[line], error_count=1, failure="operational")
+    except Exception as error:  # recorded, then re-raised: an unexpected crash must not pass silently
+        if not state["recorded"]:
+            shown, count = error_lines(traceback.format_exception_only(error))
+            result = RefreshResult("failed", None, 0.0, errors=[line.rstrip() for line in shown], error_count=count,
+                                   failure="crash")
+            _finish_if_possible(warehouse, result, record, inputs, clock)
+        raise
+    _finish_if_possible(warehouse, result, record, inputs, clock)
+    return result
+
+
+def _test_pause(name: str) -> None:
+    pause = os.environ.get(name)
+    if pause:
+        time.sleep(float(pause))
+
+
+def operational_line(error: OSError, warehouse: Path) -> str:
+    """One line an operator can act on: ``cannot write to /srv/wh/.etl.lock: permission denied``."""
+    reason = (error.strerror or str(error) or type(error).__name__).lower()
+    where = error.filename if error.filename is not None else warehouse
+    try:
+        path, root = Path(where).resolve(), Path(warehouse).resolve()
+        writing = path.is_relative_to(root) or root.is_relative_to(path)  # in the warehouse, or a folder above it
+    except (OSError, ValueError):
+        writing = False
+    writing = writing or error.errno in (errno.EROFS, errno.ENOSPC, errno.EDQUOT)
+    verb = "cannot write to" if writing else "cannot read"
+    return f"{verb} {where}: {reason}"
+
+
+def recover_unrecorded(warehouse: Path) -> dict | None:
+    """Record the current snapshot if no run did: its run was stopped after publishing, before recording.
+
+    Without this, ``history`` and the dashboard's banner would name an older snapshot as the
+    last refresh. The record is built from the snapshot's manifest and says it was recovered.
+    """
+    manifest = current_manifest(warehouse)
+    if not manifest or not manifest.get("snapshot_id"):
+        return None
+    snapshot_id = manifest["snapshot_id"]
+    if any(r.get("snapshot_id") == snapshot_id and r.get("outcome") == "ok" for r in read_runs(warehouse)):
+        return None
+    record = {
+        "started_at": manifest.get("created_at"), "finished_at": manifest.get("created_at"), "duration_s": 0.0,
+        "outcome": "ok", "snapshot_id": snapshot_id, "inputs": manifest.get("inputs", {}),
+        "rows": manifest.get("row_counts", {}), "recovered": True, "errors": [], "error_count": 0, "pruned": [],
+        "messages": ["recorded after the fact: the run that published this snapshot stopped before recording it"],
+    }
+    append_run(warehouse, record)
+    return record
+
+
+def _finish_if_possible(warehouse: Path, result: RefreshResult, record: dict, inputs: dict[str, str],
+                        clock: float) -> None:
+    """Record a failed run; if even that fails (a read-only warehouse), say so in the result."""
+    try:
         _finish(warehouse, result, record, inputs, clock)
-        return result
+    except OSError as error:
+        result.record = record
+        result.messages.append(f"this run is not in runs.jsonl: {operational_line(error, warehouse)}")
 
 
 def _finish(warehouse: Path, result: RefreshResult, record: dict, inputs: dict[str, str], clock: float) -> None:
@@ -117,5 +204,7 @@ def _finish(warehouse: Path, result: RefreshResult, record: dict, inputs: dict[s
         error_count=result.error_count,
         pruned=result.pruned,
     )
+    if result.failure:
+        record["failure"] = result.failure
     result.record = record
     append_run(warehouse, record)

@@ -7,7 +7,7 @@ import json
 from dash import Dash, Input, Output, State, dcc, no_update
 
 from dashboard import ids
-from dashboard.export import to_csv_text
+from dashboard.export import safe_filename, to_csv_text
 from dashboard.query import Warehouse
 from dashboard.urlstate import to_query
 from dashboard.views import build_view, series_title
@@ -34,7 +34,7 @@ def metadata(state: dict, snapshot, rows, comparison: str) -> dict:
 
 
 def _name(state: dict, snapshot_id: str, ext: str) -> str:
-    return f"{state.get('indicator') or 'observations'}-{state.get('view') or 'view'}-{snapshot_id}.{ext}"
+    return safe_filename(f"{state.get('indicator') or 'observations'}-{state.get('view') or 'view'}-{snapshot_id}.{ext}")
 
 
 def register(app: Dash, warehouse: Warehouse) -> None:

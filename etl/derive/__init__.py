@@ -8,120 +8,177 @@ against each other, without changing any of them:
   shares of the parent region and ranks among siblings (:mod:`.shares`);
 - ``reconciliation``: every reported share, growth, total and month compared with what the
   other reported figures imply, allowing for rounding (:mod:`.reconcile`);
-- ``target_progress``: each target against the latest level of its series (:mod:`.targets`).
+- ``target_progress``: each target against the latest level of its series (:mod:`.targets`);
+- ``series_breaks``: every break in series found in the data (:mod:`.breaks`); nothing is derived
+  across one, and the first observation after it carries ``b`` in ``flags``.
 
 Derivations start from the published figures only (never from each other's results), from the
 row the default view shows for each figure. A derived row is shown by default unless a
 publisher printed the same figure (same key but source and vintage): the printed one wins and
 the two are compared in ``reconciliation``. See docs/semantics.md.
+
+Everything runs as set-based SQL in one DuckDB workspace (:mod:`.engine`) over an Arrow copy
+of the published rows: no Python runs per row.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
+import pyarrow as pa
 
-from etl.derive.common import COLUMNS, DATE_COLUMNS, DERIVED_SOURCE, as_timestamps, with_derived_source
-from etl.derive.growth import yoy_growth
-from etl.derive.monthly import monthly_from_cumulative
+from etl.derive.breaks import BREAK_FLAG_PATTERN, SERIES_BREAKS_SCHEMA, flagged_rows_sql
+from etl.derive.common import COLUMNS, DATE_COLUMNS, DERIVED_SOURCE, SERIES, with_derived_source
+from etl.derive.engine import Workspace, to_frame
+from etl.derive.growth import growth_sql
+from etl.derive.monthly import monthly_sql
 from etl.derive.reconcile import RECONCILIATION_SCHEMA, summarise
 from etl.derive.reconcile import reconcile as reconcile_figures
-from etl.derive.shares import ranks_among_siblings, shares_of_parent
+from etl.derive.shares import ranks_sql, shares_sql
 from etl.derive.targets import TARGET_PROGRESS_SCHEMA, target_progress
 from etl.model import FIGURE_KEY, OBSERVATION_KEY
 
 __all__ = [
     "RECONCILIATION_SCHEMA",
+    "SERIES_BREAKS_SCHEMA",
     "TARGET_PROGRESS_SCHEMA",
     "DeriveResult",
     "derive_all",
-    "published_count",
     "run_messages",
     "summarise",
     "with_derived_source",
 ]
 
+#: Derived rows are counted by these names, in this order.
+DERIVATIONS = ("monthly", "growth", "share", "rank")
+
 
 @dataclass
 class DeriveResult:
-    """The stage's three outputs."""
+    """The stage's outputs. ``table`` holds every observation (published, then derived) in the
+    warehouse's types; ``observations`` is the same as pandas, dates as the input had them."""
 
-    observations: pd.DataFrame
+    table: pa.Table
     reconciliation: pd.DataFrame
     target_progress: pd.DataFrame
+    series_breaks: pa.Table
     #: Derived rows per derivation (``monthly``, ``growth``, ``share``, ``rank``).
     derived_counts: dict[str, int]
+    #: Rows read from the inputs (the table's rows minus the derived ones).
+    published: int
+    dates_as_objects: bool = field(default=False, repr=False)
+
+    @cached_property
+    def observations(self) -> pd.DataFrame:
+        frame = to_frame(self.table, dates_as_timestamps=not self.dates_as_objects)
+        return frame
 
     def messages(self) -> list[str]:
         """Lines for the end of a run."""
-        return run_messages(self.observations, self.reconciliation, self.target_progress)
+        return run_messages(self.derived_counts, self.reconciliation, self.target_progress)
 
 
-#: Derived rows are counted by measure under these names.
-DERIVATION_NAMES = {"level": "monthly", "yoy_pct": "growth", "share_pct": "share", "rank": "rank"}
-
-
-def published_count(observations: pd.DataFrame) -> int:
-    """Observations read from the inputs (the table's rows minus the derived ones)."""
-    return int((observations["source_id"] != DERIVED_SOURCE).sum())
-
-
-def run_messages(observations: pd.DataFrame, reconciliation: pd.DataFrame, progress: pd.DataFrame) -> list[str]:
+def run_messages(derived_counts: dict[str, int], reconciliation: pd.DataFrame, progress: pd.DataFrame) -> list[str]:
     """What a run prints about this stage: derived rows by kind, targets, reconciliation."""
-    derived = observations.loc[observations["source_id"] == DERIVED_SOURCE, "measure"].map(DERIVATION_NAMES)
-    counts = ", ".join(f"{int((derived == name).sum())} {name}" for name in DERIVATION_NAMES.values())
+    counts = ", ".join(f"{derived_counts.get(name, 0)} {name}" for name in DERIVATIONS)
     with_progress = int(progress["progress_pct"].notna().sum())
     return [
-        f"Derived {len(derived)} observation(s): {counts}.",
+        f"Derived {sum(derived_counts.values())} observation(s): {counts}.",
         f"Targets: {len(progress)}, {with_progress} with a level to measure progress against.",
         summarise(reconciliation),
     ]
 
 
-def _shown_by_default(derived: pd.DataFrame, published: pd.DataFrame) -> pd.Series:
-    """A derived row is the default view unless a publisher printed the same figure."""
-    if derived.empty:
-        return pd.Series([], dtype="bool")
-    keys = list(FIGURE_KEY)
-    printed = published[keys].drop_duplicates().assign(_printed=True)
-    merged = derived[keys].merge(printed, on=keys, how="left")
-    return pd.Series(merged["_printed"].isna().to_numpy(), index=derived.index)
-
-
-def _like_input(frame: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
-    """Date columns in the input's representation (the pipeline carries ``datetime.date``)."""
-    out = frame.copy()
-    for column in DATE_COLUMNS:
-        if column in template and not pd.api.types.is_datetime64_any_dtype(template[column]):
-            out[column] = out[column].dt.date.astype("object").where(out[column].notna(), None)
-    return out
-
-
-def assert_unique_key(observations: pd.DataFrame) -> None:
-    """The observation key is unique (a derived row never collides with a published one)."""
-    duplicated = observations.duplicated(list(OBSERVATION_KEY), keep=False)
-    if duplicated.any():
-        sample = observations.loc[duplicated, list(OBSERVATION_KEY)].head(5).to_string()
-        raise ValueError(f"observation key not unique after derivation:\n{sample}")
-
-
-def derive_all(observations: pd.DataFrame, regions: pd.DataFrame) -> DeriveResult:
-    """Add derived observations; build the reconciliation and target-progress tables."""
-    published = as_timestamps(observations)
-    parts = {
-        "monthly": monthly_from_cumulative(published),
-        "growth": yoy_growth(published),
-        "share": shares_of_parent(published, regions),
-        "rank": ranks_among_siblings(published, regions),
-    }
-    derived = pd.concat(list(parts.values()), ignore_index=True)
-    derived["is_default"] = _shown_by_default(derived, published)
-    combined = pd.concat([published[list(COLUMNS)], derived], ignore_index=True)
-    assert_unique_key(combined)
-    return DeriveResult(
-        observations=_like_input(combined, observations),
-        reconciliation=reconcile_figures(published, regions),
-        target_progress=target_progress(published),
-        derived_counts={kind: len(frame) for kind, frame in parts.items()},
+def _derived_table_sql(n: int) -> str:
+    """The derived rows of every derivation, each with ``is_default`` (unless a publisher printed
+    the same figure) and a ``_rid`` after the published rows' (a stable order: derivation, series,
+    dates)."""
+    parts = " UNION ALL ".join(
+        f"SELECT *, {i} AS _kind FROM ({sql})"
+        for i, sql in enumerate((monthly_sql(), growth_sql(), shares_sql(), ranks_sql()))
     )
+    key = " AND ".join(f"p.{c} = d.{c}" for c in FIGURE_KEY)
+    order = ", ".join(("_kind", *SERIES, "period_start", "period_end", "period_kind", "label_published"))
+    columns = ", ".join(f"NOT EXISTS (SELECT 1 FROM obs p WHERE {key}) AS is_default" if c == "is_default" else f"d.{c}" for c in COLUMNS)
+    return f"""
+    SELECT {columns}, d._kind, {n} + row_number() OVER (ORDER BY {order}) - 1 AS _rid
+    FROM ({parts}) d
+    """
+
+
+def _assert_unique_key(workspace: Workspace) -> None:
+    """The observation key is unique (a derived row never collides with a published one: the
+    published rows were checked by normalisation, so only derived rows and a publisher's own
+    ``derived`` source can collide)."""
+    key = ", ".join(OBSERVATION_KEY)
+    clash = workspace.sql(
+        f"""SELECT {key}, count(*) AS n FROM (
+                SELECT {key} FROM derived UNION ALL SELECT {key} FROM obs WHERE source_id = '{DERIVED_SOURCE}')
+            GROUP BY ALL HAVING count(*) > 1 LIMIT 5"""
+    ).df()
+    if len(clash):
+        raise ValueError(f"observation key not unique after derivation:\n{clash.to_string()}")
+
+
+def _output_sql(order_by: Sequence[str] | None) -> str:
+    """Published rows (``b`` added to ``flags`` on the first observation after a break), then
+    derived ones; in ``order_by`` when given (ties: published first, in input order)."""
+    columns = ", ".join(COLUMNS)
+    rows = f"SELECT _rid AS _ord, {', '.join(SERIES)}, period_kind, period_start, period_end FROM obs"
+    rows += f" UNION ALL SELECT _rid, {', '.join(SERIES)}, period_kind, period_start, period_end FROM derived"
+    flags = (
+        f"CASE WHEN f._ord IS NULL OR regexp_matches(x.flags, '{BREAK_FLAG_PATTERN}') THEN x.flags"
+        " WHEN x.flags = '' THEN 'b' WHEN regexp_matches(x.flags, '^[a-z]+$') THEN x.flags || 'b'"
+        " ELSE x.flags || ' b' END AS flags"
+    )
+    select = ", ".join(flags if c == "flags" else f"x.{c}" for c in COLUMNS)
+    order = ", ".join((*(order_by or ()), "_rid"))
+    return f"""
+    SELECT {select} FROM (
+        SELECT {columns}, _rid FROM obs UNION ALL SELECT {columns}, _rid FROM derived
+    ) x
+    LEFT JOIN ({flagged_rows_sql(rows)}) f ON f._ord = x._rid
+    ORDER BY {order}
+    """
+
+
+def derive_all(
+    observations: pd.DataFrame | pa.Table,
+    regions: pd.DataFrame,
+    breaks: pd.DataFrame | None = None,
+    *,
+    order_by: Sequence[str] | None = None,
+) -> DeriveResult:
+    """Add derived observations; build the reconciliation, target-progress and breaks tables.
+
+    ``breaks`` is the reference table of break rules (``series_breaks.csv``); the publishers'
+    ``b`` flags are read from the observations. ``order_by`` sorts the output table (the
+    warehouse's order); without it, published rows keep their order and derived rows follow.
+    """
+    dates_as_objects = isinstance(observations, pd.DataFrame) and not pd.api.types.is_datetime64_any_dtype(
+        observations[DATE_COLUMNS[0]]
+    )
+    workspace = Workspace(observations, regions, breaks)
+    try:
+        workspace.con.execute(f"CREATE TEMP TABLE derived AS {_derived_table_sql(workspace.n)}")
+        _assert_unique_key(workspace)
+        counts = dict(workspace.sql("SELECT _kind, count(*) FROM derived GROUP BY _kind").fetchall())
+        table = workspace.arrow(_output_sql(order_by))
+        breaks_table = workspace.arrow(
+            "SELECT region_code, industry_code, indicator, product, scope, break_date, origin, note_en, note_zh"
+            " FROM brk ORDER BY ALL"
+        ).cast(SERIES_BREAKS_SCHEMA)
+        return DeriveResult(
+            table=table,
+            reconciliation=reconcile_figures(workspace=workspace),
+            target_progress=target_progress(workspace=workspace),
+            series_breaks=breaks_table,
+            derived_counts={name: int(counts.get(i, 0)) for i, name in enumerate(DERIVATIONS)},
+            published=workspace.n,
+            dates_as_objects=dates_as_objects,
+        )
+    finally:
+        workspace.close()

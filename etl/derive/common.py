@@ -1,17 +1,14 @@
 """What every derivation shares: which rows it may use, and how a derived row looks.
 
 A derived figure is only as good as the figures it comes from, so every derivation starts
-from the same selection (:func:`usable_levels`): the row the default view shows (one per
-figure, so a revision or a second source never counts twice), with a value, published as a
-plain figure (not a forecast, target, bound or suppressed cell). Derived rows carry
+from the same selection (the ``usable`` view of :mod:`etl.derive.engine`): the row the default
+view shows (one per figure, so a revision or a second source never counts twice), with a
+value, published as a plain figure (not a forecast, target, bound or suppressed cell). Derived rows carry
 ``status = derived`` and the source id :data:`DERIVED_SOURCE`; the figures they were
 computed from are named in ``label_published`` so a reader can follow them back.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable, Mapping
-from typing import Any
 
 import pandas as pd
 
@@ -45,58 +42,6 @@ MONEY_UNITS = ("CNY", "USD", "EUR")
 #: they are the same figure for arithmetic; this order picks one.
 KIND_PRIORITY = {"ytd": 0, "month": 1, "quarter": 2, "half": 3, "year": 4, "span": 5}
 DATE_COLUMNS = ("period_start", "period_end", "vintage")
-
-
-def as_timestamps(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose date columns are ``datetime64`` (the pipeline carries ``datetime.date``)."""
-    out = frame.copy()
-    for column in DATE_COLUMNS:
-        if column in out:
-            out[column] = pd.to_datetime(out[column]).astype("datetime64[ns]")
-    return out
-
-
-def usable_levels(observations: pd.DataFrame, *, exact_only: bool = True) -> pd.DataFrame:
-    """Default-view level rows a derivation may compute from.
-
-    ``exact_only`` drops bounds and approximations (超过, 约): the difference of "more than
-    410万" and "273.81万" is not a number. Reconciliation keeps them (as intervals).
-    """
-    o = observations
-    mask = (
-        o["is_default"].astype("bool")
-        & (o["measure"] == "level")
-        & o["value"].notna()
-        & o["status"].isin(USABLE_STATUSES)
-    )
-    if exact_only:
-        mask &= o["qualifier"] == "exact"
-    return o.loc[mask]
-
-
-def one_per_period(frame: pd.DataFrame, by: Iterable[str] = SERIES) -> pd.DataFrame:
-    """One row per series and dates: a ``ytd`` and a ``half`` Jan–Jun are one figure."""
-    if frame.empty:
-        return frame
-    ranked = frame.assign(_kind_rank=frame["period_kind"].map(KIND_PRIORITY).fillna(9))
-    ranked = ranked.sort_values("_kind_rank", kind="stable")
-    keep = ~ranked.duplicated([*by, "period_start", "period_end"], keep="first")
-    return ranked.loc[keep].drop(columns="_kind_rank").sort_index()
-
-
-def describe(row: Mapping[str, Any], prefix: str = "") -> str:
-    """``ytd 2023-01..2023-07 440000 = 2738100 [source]``: an input named in a derived row."""
-    start, end = pd.Timestamp(row[f"{prefix}period_start"]), pd.Timestamp(row[f"{prefix}period_end"])
-    region = row.get(f"{prefix}region_code", row.get("region_code"))
-    return (
-        f"{region} {row[f'{prefix}period_kind']} {start:%Y-%m}..{end:%Y-%m} "
-        f"= {row[f'{prefix}value']:.10g} [{row[f'{prefix}source_id']}]"
-    )
-
-
-def latest_vintage(*vintages: pd.Series) -> pd.Series:
-    """The newest of the inputs' vintages, row by row (unknown vintages are skipped)."""
-    return pd.concat(vintages, axis=1).max(axis=1)
 
 
 def derived_frame(rows: pd.DataFrame) -> pd.DataFrame:

@@ -10,72 +10,53 @@ reported ``comparable`` growth; for counts (vehicles, enterprises) price basis d
 view (``derive_all`` turns the derived one off).
 
 Rules: same series (region, industry, indicator, product, scope, unit), the same period a year
-earlier (same months: 1-7月 2023 vs 1-7月 2022; a 上半年 and a 1-6月 are the same dates), both usable levels
-(:func:`~etl.derive.common.usable_levels`), the earlier one positive.
+earlier (same months: 1-7月 2023 vs 1-7月 2022; a 上半年 and a 1-6月 are the same dates), both usable
+exact levels, the earlier one positive, and no break in series between or inside them.
+
+One SQL statement: each level joined with the level whose dates, a year later, are its own.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from etl.derive.common import (
-    MONEY_UNITS,
-    SERIES,
-    as_timestamps,
-    derived_frame,
-    describe,
-    empty_derived,
-    latest_vintage,
-    one_per_period,
-    usable_levels,
-)
+from etl.derive.common import MONEY_UNITS, SERIES
+from etl.derive.engine import Workspace, quoted, same, select_columns, to_frame
 
 
-def year_later(start: pd.Series, end: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """The same period one year later; month ends stay month ends (Feb 28 2023 → Feb 29 2024)."""
-    return start + pd.DateOffset(years=1), (end + pd.DateOffset(years=1)) + pd.offsets.MonthEnd(0)
-
-
-def _earlier(row: pd.Series) -> dict[str, object]:
-    """The year-earlier input of a merged pair, in the shape :func:`describe` reads."""
-    return {
-        "region_code": row["region_code"],
-        "period_kind": row["period_kind_prev"],
-        "period_start": row["period_start"] - pd.DateOffset(years=1),
-        "period_end": row["period_end"] - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0),
-        "value": row["value_prev"],
-        "source_id": row["source_id_prev"],
-    }
-
-
-def yoy_growth(observations: pd.DataFrame) -> pd.DataFrame:
+def growth_sql() -> str:
     """Derived ``yoy_pct`` rows: (level / level a year earlier − 1) × 100."""
-    levels = one_per_period(usable_levels(as_timestamps(observations)))
-    levels = levels.loc[levels["period_kind"] != "span"]
-    if levels.empty:
-        return empty_derived()
-    earlier = levels.copy()
-    earlier["period_start"], earlier["period_end"] = year_later(earlier["period_start"], earlier["period_end"])
-    # Dates, not kinds: a 上半年 (half) is compared with last year's 1-6月 (ytd).
-    on = [*SERIES, "period_start", "period_end"]
-    pairs = levels.merge(earlier, on=on, suffixes=("", "_prev"))
-    pairs = pairs.loc[pairs["value_prev"] > 0]
-    if pairs.empty:
-        return empty_derived()
-    labels = [f"derived: {describe(row)} / {describe(_earlier(row))} − 1" for _, row in pairs.iterrows()]
-    rows = pd.DataFrame(
-        {
-            **{c: pairs[c] for c in SERIES if c not in ("measure", "unit", "price_basis", "share_of")},
-            "period_start": pairs["period_start"],
-            "period_end": pairs["period_end"],
-            "period_kind": pairs["period_kind"],
-            "measure": "yoy_pct",
-            "price_basis": pairs["unit"].isin(MONEY_UNITS).map({True: "current", False: ""}),
-            "value": (pairs["value"] / pairs["value_prev"] - 1.0) * 100.0,
-            "unit": "percent",
-            "unit_published": "%",
-            "label_published": labels,
-            "vintage": latest_vintage(pairs["vintage"], pairs["vintage_prev"]),
-        }
+    expressions = {c: f"l.{c}" for c in ("region_code", "industry_code", "indicator", "product", "scope")}
+    expressions.update(
+        period_start="l.period_start",
+        period_end="l.period_end",
+        period_kind="l.period_kind",
+        measure="'yoy_pct'",
+        price_basis=f"CASE WHEN l.unit IN ({quoted(MONEY_UNITS)}) THEN 'current' ELSE '' END",
+        value="(l.value / p.value - 1.0) * 100.0",
+        unit="'percent'",
+        unit_published="'%'",
+        label_published=(
+            "'derived: ' || named_input(l.region_code, l.period_kind, l.period_start, l.period_end, l.value, l.source_id)"
+            " || ' / ' || named_input(p.region_code, p.period_kind, p.period_start, p.period_end, p.value, p.source_id)"
+            " || ' − 1'"
+        ),
+        vintage="greatest(l.vintage, p.vintage)",
     )
-    return derived_frame(rows)
+    return f"""
+    SELECT {select_columns(expressions)}
+    FROM exact_levels l
+    JOIN exact_levels p
+      ON {same(SERIES, "l", "p")} AND l.period_start = p.start_next AND l.period_end = p.end_next
+    WHERE l.period_kind <> 'span' AND p.period_kind <> 'span' AND p.value > 0
+      AND NOT l.straddles AND NOT p.straddles AND l.segment = p.segment
+    """
+
+
+def yoy_growth(observations: pd.DataFrame, breaks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Derived ``yoy_pct`` rows of ``observations`` (the stage's own function, for one derivation)."""
+    workspace = Workspace(observations, breaks=breaks)
+    try:
+        return to_frame(workspace.arrow(growth_sql() + " ORDER BY region_code, period_end"))
+    finally:
+        workspace.close()

@@ -15,65 +15,67 @@ same series and the same year*. Rules (docs/semantics.md):
   split. It stays in the warehouse as what it is, a ``ytd`` Jan–Feb figure; the first derived
   month of a year is March (1-3月 − 1-2月). Only when January alone was published is
   February derived (1-2月 − 1月).
-- Only from levels: a growth rate or share is never differenced. Only from usable figures
-  (:func:`~etl.derive.common.usable_levels`): default-view rows, exact, with a value.
+- Never across a break in series (:mod:`etl.derive.breaks`): a cumulative point whose
+  months contain a break is not differenced.
+- Only from levels: a growth rate or share is never differenced. Only from usable figures:
+  default-view rows, exact, with a value.
+
+One SQL statement: the cumulative points of each series and year, ordered by end month, each
+paired with the one before it (``lag``).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from etl.derive.common import (
-    SERIES,
-    as_timestamps,
-    derived_frame,
-    describe,
-    empty_derived,
-    latest_vintage,
-    one_per_period,
-    usable_levels,
-)
+from etl.derive.common import SERIES
+from etl.derive.engine import Workspace, select_columns, to_frame
+
+#: The cumulative points: exact levels from 1 January, ending in the same year (spans aside).
+CUMULATIVE_SQL = """
+SELECT *, year(period_end) AS year, month(period_end) AS end_month
+FROM exact_levels
+WHERE month(period_start) = 1 AND day(period_start) = 1 AND year(period_start) = year(period_end)
+  AND period_kind <> 'span'
+"""
 
 
-def cumulative_points(observations: pd.DataFrame) -> pd.DataFrame:
-    """Usable levels that are cumulative from 1 January of their year, one per end month.
-
-    Adds ``year`` and ``end_month`` columns.
-    """
-    levels = usable_levels(as_timestamps(observations))
-    start, end = levels["period_start"], levels["period_end"]
-    from_january = (start.dt.month == 1) & (start.dt.day == 1) & (start.dt.year == end.dt.year)
-    points = one_per_period(levels.loc[from_january & (levels["period_kind"] != "span")])
-    return points.assign(year=points["period_end"].dt.year, end_month=points["period_end"].dt.month)
-
-
-def monthly_from_cumulative(observations: pd.DataFrame) -> pd.DataFrame:
+def monthly_sql() -> str:
     """Derived ``month`` levels: differences of consecutive cumulative points of one year."""
-    points = cumulative_points(observations)
-    if points.empty:
-        return empty_derived()
-    group = [*SERIES, "year"]
-    points = points.sort_values([*group, "end_month"], kind="stable").reset_index(drop=True)
-    previous = points.shift(1)
-    same_series = pd.concat([points[c].eq(previous[c]) for c in group], axis=1).all(axis=1)
-    previous.columns = [f"prev_{c}" for c in previous.columns]
-    pairs = pd.concat([points, previous], axis=1)
-    pairs = pairs.loc[same_series & (pairs["end_month"] - pairs["prev_end_month"] == 1)]
-    if pairs.empty:
-        return empty_derived()
-    month_start = pairs["period_end"].dt.to_period("M").dt.start_time
-    labels = [f"derived: {describe(row)} − {describe(row, 'prev_')}" for _, row in pairs.iterrows()]
-    rows = pd.DataFrame(
-        {
-            **{c: pairs[c] for c in SERIES},
-            "period_start": month_start,
-            "period_end": pairs["period_end"],
-            "period_kind": "month",
-            "value": pairs["value"] - pairs["prev_value"].astype("float64"),
-            "unit_published": pairs["unit_published"],
-            "unit_mult_published": pairs["unit_mult_published"],
-            "label_published": labels,
-            "vintage": latest_vintage(pairs["vintage"], pd.to_datetime(pairs["prev_vintage"])),
-        }
+    series = ", ".join(SERIES)
+    lagged = ", ".join(
+        f"lag({c}) OVER w AS prev_{c}"
+        for c in ("end_month", "value", "period_kind", "period_start", "period_end", "source_id", "vintage", "straddles", "region_code")
     )
-    return derived_frame(rows)
+    expressions = {c: c for c in SERIES}
+    expressions.update(
+        period_start="date_trunc('month', period_end)",
+        period_end="period_end",
+        period_kind="'month'",
+        value="value - prev_value",
+        unit_published="unit_published",
+        unit_mult_published="unit_mult_published",
+        label_published=(
+            "'derived: ' || named_input(region_code, period_kind, period_start, period_end, value, source_id)"
+            " || ' − ' || named_input(prev_region_code, prev_period_kind, prev_period_start, prev_period_end, prev_value, prev_source_id)"
+        ),
+        vintage="greatest(vintage, prev_vintage)",
+    )
+    return f"""
+    SELECT {select_columns(expressions)}
+    FROM (
+        SELECT *, {lagged}
+        FROM ({CUMULATIVE_SQL})
+        WINDOW w AS (PARTITION BY {series}, year ORDER BY end_month, _rid)
+    )
+    WHERE end_month - prev_end_month = 1 AND NOT straddles AND NOT prev_straddles
+    """
+
+
+def monthly_from_cumulative(observations: pd.DataFrame, breaks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Derived ``month`` levels of ``observations`` (the stage's own function, for one derivation)."""
+    workspace = Workspace(observations, breaks=breaks)
+    try:
+        return to_frame(workspace.arrow(monthly_sql() + " ORDER BY region_code, period_end"))
+    finally:
+        workspace.close()

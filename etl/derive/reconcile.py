@@ -22,27 +22,44 @@ of a number rounded to two significant digits). Implied intervals come from inte
 arithmetic on the inputs' intervals; the verdict is ``consistent`` when the reported and the
 implied intervals overlap, ``inconsistent`` when they do not, and ``not_comparable`` when the
 two legitimately measure different things (a comparable-price growth vs a ratio of
-current-price levels; a share whose only denominator is another reporting system's).
+current-price levels; a share whose only denominator is another reporting system's; levels on
+either side of a break in series).
+
+Every reported share and growth gets a row: one that cannot be checked is ``not_checkable``,
+and its ``note`` says what is missing and what would make it checkable ("no China (CN)
+production/automobiles level for 2023-01..2023-07: add it to check 17.8%").
+
+Each check is one SQL statement over the workspace's views (:mod:`etl.derive.engine`): the
+reported figures joined with the levels that imply them.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Mapping
-from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from etl.derive.common import USABLE_STATUSES, as_timestamps, describe, one_per_period
-from etl.derive.monthly import cumulative_points
-from etl.derive.shares import current_regions
+from etl.derive.common import MONEY_UNITS, USABLE_STATUSES
+from etl.derive.engine import ABOUT_RELATIVE, Workspace, quoted, to_frame
+from etl.derive.monthly import CUMULATIVE_SQL
 
-#: An approximation (约, 近, 左右) is taken as ±5 %: a number rounded to two significant
-#: digits is at most 5 % off (约100 could be 95..105).
-ABOUT_RELATIVE = 0.05
+__all__ = [
+    "ABOUT_RELATIVE",
+    "CHECKS",
+    "NOT_CHECKABLE",
+    "RECONCILIATION_COLUMNS",
+    "RECONCILIATION_SCHEMA",
+    "VERDICTS",
+    "printed_decimals",
+    "published_interval",
+    "ratio_interval",
+    "reconcile",
+    "reconcile_sql",
+    "summarise",
+    "verdict",
+]
+
 #: Interval ends closer than this (relative) are treated as touching: float noise, not data.
 EPSILON = 1e-9
 #: Indicators whose growth, when no price basis is printed, is by convention at comparable
@@ -53,6 +70,8 @@ REAL_GROWTH_INDICATORS = ("value_added",)
 FIRM_SET_INDICATORS = ("value_added", "output_value", "revenue", "profit", "enterprises")
 CHECKS = ("share", "growth", "total", "monthly")
 VERDICTS = ("consistent", "inconsistent", "not_comparable")
+#: The verdict of a reported share or growth that nothing in the data checks (the note says what would).
+NOT_CHECKABLE = "not_checkable"
 IDENTIFIERS = (
     "region_code",
     "industry_code",
@@ -83,6 +102,7 @@ RECONCILIATION_COLUMNS = (
     "inputs",
     "input_source_ids",
     "note",
+    "note_zh",
 )
 NUMBER_COLUMNS = (
     "reported_value",
@@ -104,17 +124,17 @@ RECONCILIATION_SCHEMA = pa.schema(
 )
 #: Dimensions a level must share with the figure it is compared with (besides region and dates).
 LEVEL_DIMENSIONS = ("industry_code", "indicator", "product", "scope")
+_DIMS = ("region_code", *LEVEL_DIMENSIONS)
 
 
-Record = dict[str, object]
-#: How levels are looked up: region, figure dimensions, dates.
-LEVEL_KEY = ("region_code", *LEVEL_DIMENSIONS, "period_start", "period_end")
+# The scalar definitions (the SQL macros in etl.derive.engine compute the same) ---------------
 
 
 def printed_decimals(printed: float) -> int:
-    """Decimals of a number as it was printed (``17.8`` → 1, ``273.81`` → 2, ``410`` → 0)."""
-    text = f"{abs(printed):.10f}".rstrip("0")
-    return len(text.split(".")[1]) if "." in text else 0
+    """Decimals of a number as it was printed (``17.8`` → 1, ``273.81`` → 2, ``410`` → 0): the
+    fewest decimals ``d`` (at most 10) whose rounding gives the number back, so binary noise
+    (``1234567.89`` is stored as 1234567.889999…) does not count as printed digits."""
+    return next((d for d in range(10) if round(printed, d) == printed), 10)
 
 
 def published_interval(value: float, unit_mult: float, qualifier: str) -> tuple[float, float]:
@@ -122,7 +142,7 @@ def published_interval(value: float, unit_mult: float, qualifier: str) -> tuple[
     if value is None or math.isnan(value):
         return (math.nan, math.nan)
     mult = unit_mult if unit_mult and not math.isnan(unit_mult) else 1.0
-    half = 0.5 * 10.0 ** -printed_decimals(round(value / mult, 10)) * mult
+    half = 0.5 * 10.0 ** -printed_decimals(value / mult) * mult
     if qualifier == "about":
         half = max(half, ABOUT_RELATIVE * abs(value))
     low, high = value - half, value + half
@@ -133,259 +153,389 @@ def published_interval(value: float, unit_mult: float, qualifier: str) -> tuple[
     return (low, high)
 
 
-def _interval(row: Mapping[str, Any], prefix: str = "") -> tuple[float, float]:
-    return published_interval(row[f"{prefix}value"], row[f"{prefix}unit_mult_published"], row[f"{prefix}qualifier"])
-
-
 def ratio_interval(num: tuple[float, float], den: tuple[float, float]) -> tuple[float, float]:
     """num / den × 100 over intervals, for positive denominators."""
     if den[0] <= 0:
         return (math.nan, math.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (num[0] / den[1] * 100.0, num[1] / den[0] * 100.0)
+    return (num[0] / den[1] * 100.0, num[1] / den[0] * 100.0)
 
 
 def verdict(reported: tuple[float, float], implied: tuple[float, float]) -> str:
     """``consistent`` when the intervals overlap (touching counts), else ``inconsistent``."""
     low, high = max(reported[0], implied[0]), min(reported[1], implied[1])
-    scale = (
-        max(abs(x) for x in (*reported, *implied) if math.isfinite(x))
-        if any(math.isfinite(x) for x in (*reported, *implied))
-        else 1.0
-    )
+    finite = [abs(x) for x in (*reported, *implied) if math.isfinite(x)]
+    scale = max(finite) if finite else 1.0
     return "consistent" if low <= high + EPSILON * max(scale, 1.0) else "inconsistent"
 
 
-def _row(
-    check: str,
-    reported: Mapping[str, Any],
-    implied_value: float,
-    implied: tuple[float, float],
-    verdict_: str,
-    inputs: list[Mapping[str, Any]],
-    note: str = "",
-) -> dict[str, object]:
-    rep = _interval(reported)
-    sources = [reported["source_id"], *(str(i["source_id"]) for i in inputs)]
-    return {
-        "check": check,
-        **{c: reported[c] for c in IDENTIFIERS},
-        "reported_value": reported["value"],
-        "reported_low": rep[0],
-        "reported_high": rep[1],
-        "reported_qualifier": reported["qualifier"],
-        "reported_source_id": reported["source_id"],
-        "reported_vintage": reported["vintage"],
-        "implied_value": implied_value,
-        "implied_low": implied[0],
-        "implied_high": implied[1],
-        "difference": reported["value"] - implied_value,
-        "verdict": verdict_,
-        "inputs": "; ".join(describe(i) for i in inputs),
-        "input_source_ids": "+".join(dict.fromkeys(sources)),
-        "note": note,
-    }
+# SQL ------------------------------------------------------------------------------------------
+
+_REPORTED = f"""
+    SELECT *, low_of(value, unit_mult_published, qualifier) AS low,
+           high_of(value, unit_mult_published, qualifier) AS high
+    FROM obs
+    WHERE measure = '{{measure}}' AND value IS NOT NULL AND status IN ({quoted(USABLE_STATUSES)})
+"""
+#: Region names for the notes: "China (CN)".
+_NAME = "coalesce(nullif((SELECT name_en FROM region_ref WHERE code = {c} LIMIT 1), '') || ' (' || {c} || ')', {c})"
+_NAME_ZH = "coalesce(nullif((SELECT name_zh FROM region_ref WHERE code = {c} LIMIT 1), '') || '（' || {c} || '）', {c})"
 
 
-def _reported(o: pd.DataFrame, measure: str) -> list[Record]:
-    """Every published figure of ``measure`` with a value (first releases too)."""
-    mask = (o["measure"] == measure) & o["value"].notna() & o["status"].isin(USABLE_STATUSES)
-    return o.loc[mask].to_dict("records")
-
-
-def _levels(o: pd.DataFrame) -> pd.DataFrame:
-    """Default-view levels, bounds and approximations included (they become intervals)."""
-    mask = (
-        o["is_default"].astype("bool")
-        & (o["measure"] == "level")
-        & o["value"].notna()
-        & o["status"].isin(USABLE_STATUSES)
+def _what(indicator: str, product: str, scope: str) -> str:
+    """``production/automobiles`` (+ `` (scope caam)``): the figure a note asks for."""
+    return (
+        f"{indicator} || CASE WHEN {product} <> '' THEN '/' || {product} ELSE '' END"
+        f" || CASE WHEN {scope} <> '' THEN ' (scope ' || {scope} || ')' ELSE '' END"
     )
-    return one_per_period(o.loc[mask], by=("region_code", *LEVEL_DIMENSIONS, "unit"))
 
 
-def _index(frame: pd.DataFrame, key: tuple[str, ...] = LEVEL_KEY) -> dict[tuple[object, ...], list[Record]]:
-    """Records grouped by ``key``: one dictionary lookup per comparison instead of a scan."""
-    index: dict[tuple[object, ...], list[Record]] = {}
-    for record in frame.to_dict("records"):
-        index.setdefault(tuple(record[c] for c in key), []).append(record)
-    return index
+def _missing(region: str, dims: str, period: str, reported: str, unit: str) -> tuple[str, str]:
+    """A note in English and Chinese: what is missing, and that adding it makes the check run."""
+    indicator, product, scope = (f"{dims}{c}" for c in ("indicator", "product", "scope"))
+    what = _what(indicator, product, scope)
+    value = f"printf('%.10g', {reported}) || '{unit}'"
+    en = f"'no ' || {_NAME.format(c=region)} || ' ' || {what} || ' level for ' || {period} || ': add it to check ' || {value}"
+    zh = f"'数据中没有' || {_NAME_ZH.format(c=region)} || ' ' || {period} || ' 的 ' || {what} || ' 水平值：补充后可核对 ' || {value}"
+    return en, zh
 
 
-def _same_unit(candidates: list[Record], unit: object) -> Record | None:
-    return next((c for c in candidates if c["unit"] == unit), None)
-
-
-def _denominator_filter(share: Record, parents: dict[str, str]) -> tuple[dict[str, object], str]:
-    """What the denominator of a reported share is, from its ``share_of``."""
-    where: dict[str, object] = {c: share[c] for c in ("region_code", *LEVEL_DIMENSIONS)}
-    if share["share_of"] == "":
-        where["region_code"] = parents.get(str(share["region_code"]), "")
-        return where, "level"
-    measure = "level"
-    for part in str(share["share_of"]).split("/"):
-        key, _, value = part.partition(":")
-        if key == "measure":
-            measure = value
-        elif key == "industry":
-            where["industry_code"] = value
-        elif key == "region":
-            where["region_code"] = value
-        elif key in ("indicator", "product", "scope"):
-            where[key] = value
-    return where, measure
-
-
-def _key(where: dict[str, object], start: object, end: object) -> tuple[object, ...]:
-    return (*(where[c] for c in ("region_code", *LEVEL_DIMENSIONS)), start, end)
-
-
-def check_shares(o: pd.DataFrame, regions: pd.DataFrame) -> list[Record]:
-    levels = _index(_levels(o))
-    targets = o.loc[o["is_default"].astype("bool") & (o["measure"] == "target") & o["value"].notna()].to_dict("records")
-    parents = current_regions(regions).set_index("code")["parent_code"].fillna("").astype("str").to_dict()
-    rows = []
-    for share in _reported(o, "share_pct"):
-        start, end = share["period_start"], share["period_end"]
-        numerators = levels.get(tuple(share[c] for c in LEVEL_KEY), [])
-        where, measure = _denominator_filter(share, parents)
-        if not numerators or not where["region_code"]:
-            continue
-        num = numerators[0]
-        if measure == "target":
-            pool = [
-                t
-                for t in targets
-                if all(t[c] == v for c, v in where.items()) and t["period_start"] <= end <= t["period_end"]
-            ]
-            den = _same_unit(pool, num["unit"])
-        else:
-            den = _same_unit(levels.get(_key(where, start, end), []), num["unit"])
-        verdict_, note = None, ""
-        if den is None and share["share_of"] == "" and share["scope"] == "":
-            den = _same_unit(levels.get(_key({**where, "scope": "caam"}, start, end), []), num["unit"])
-            verdict_, note = "not_comparable", "the only denominator is another reporting system's (scope caam)"
-        if den is None or float(den["value"]) <= 0:
-            continue
-        implied = ratio_interval(_interval(num), _interval(den))
-        verdict_ = verdict_ or verdict(_interval(share), implied)
-        point = float(num["value"]) / float(den["value"]) * 100.0
-        rows.append(_row("share", share, point, implied, verdict_, [num, den], note))
-    return rows
-
-
-def check_growth(o: pd.DataFrame) -> list[Record]:
-    levels = _index(_levels(o))
-    rows = []
-    for growth in _reported(o, "yoy_pct"):
-        start, end = growth["period_start"], growth["period_end"]
-        before = (start - pd.DateOffset(years=1), end - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0))
-        dims = tuple(growth[c] for c in ("region_code", *LEVEL_DIMENSIONS))
-        current = levels.get((*dims, start, end), [])
-        if not current:
-            continue
-        cur = current[0]
-        prev = _same_unit(levels.get((*dims, *before), []), cur["unit"])
-        if prev is None or float(prev["value"]) <= 0:
-            continue
-        ratio = ratio_interval(_interval(cur), _interval(prev))
-        implied = (ratio[0] - 100.0, ratio[1] - 100.0)
-        point = (float(cur["value"]) / float(prev["value"]) - 1.0) * 100.0
-        money = cur["unit"] in ("CNY", "USD", "EUR")
-        real = growth["price_basis"] == "comparable" or (
-            growth["price_basis"] == "" and growth["indicator"] in REAL_GROWTH_INDICATORS
-        )
-        if money and real:
-            note = "growth at comparable prices vs a ratio of current-price levels"
-            rows.append(_row("growth", growth, point, implied, "not_comparable", [cur, prev], note))
-            continue
-        found = verdict(_interval(growth), implied)
-        note = ""
-        if found == "inconsistent":
-            note = "the published growth may be on a revised or like-for-like base (revised prior year"
-            note += "; the same firms in both years)" if growth["indicator"] in FIRM_SET_INDICATORS else ")"
-        rows.append(_row("growth", growth, point, implied, found, [cur, prev], note))
-    return rows
-
-
-def check_totals(o: pd.DataFrame, regions: pd.DataFrame) -> list[Record]:
-    levels = _levels(o)
-    current = current_regions(regions)
-    with_parent = current.loc[current["parent_code"].fillna("") != ""]
-    children_of = with_parent.groupby("parent_code")["code"].apply(set).to_dict()
-    group = (*LEVEL_DIMENSIONS, "unit", "period_start", "period_end")
-    by_figure = _index(levels, group)
-    rows = []
-    for total in levels.loc[levels["region_code"].isin(list(children_of))].to_dict("records"):
-        children = children_of[total["region_code"]]
-        parts = {
-            p["region_code"]: p
-            for p in by_figure.get(tuple(total[c] for c in group), [])
-            if p["region_code"] in children
-        }
-        if set(parts) != children:
-            continue
-        inputs = [parts[code] for code in sorted(parts)]
-        intervals = [_interval(p) for p in inputs]
-        implied = (sum(i[0] for i in intervals), sum(i[1] for i in intervals))
-        point = float(sum(float(p["value"]) for p in inputs))
-        rows.append(_row("total", total, point, implied, verdict(_interval(total), implied), inputs))
-    return rows
-
-
-def check_monthly(o: pd.DataFrame) -> list[Record]:
-    points = cumulative_points(o)
-    by_key = {
-        (*(p[c] for c in ("region_code", *LEVEL_DIMENSIONS, "unit")), p["year"], p["end_month"]): p
-        for p in points.to_dict("records")
+def _row(check: str, **parts: str) -> str:
+    """The SELECT list of one check's rows, in the table's column order."""
+    values = {
+        "check": f"'{check}'",
+        **{c: f"r.{c}" for c in IDENTIFIERS},
+        "reported_value": "r.value",
+        "reported_low": "r.low",
+        "reported_high": "r.high",
+        "reported_qualifier": "r.qualifier",
+        "reported_source_id": "r.source_id",
+        "reported_vintage": "r.vintage",
+        "difference": "r.value - (implied_value)",
+        "inputs": "''",
+        "note": "''",
+        "note_zh": "''",
+        **parts,
     }
-    months = [m for m in _reported(o, "level") if m["period_kind"] == "month" and m["period_start"].month > 1]
-    rows = []
-    for month in months:
-        key = tuple(month[c] for c in ("region_code", *LEVEL_DIMENSIONS, "unit"))
-        year, m = month["period_end"].year, month["period_end"].month
-        later, earlier = by_key.get((*key, year, m)), by_key.get((*key, year, m - 1))
-        if later is None or earlier is None:
-            continue
-        a, b = _interval(later), _interval(earlier)
-        implied = (a[0] - b[1], a[1] - b[0])
-        rows.append(
-            _row(
-                "monthly",
-                month,
-                later["value"] - earlier["value"],
-                implied,
-                verdict(_interval(month), implied),
-                [later, earlier],
-            )
-        )
-    return rows
+    values["difference"] = f"r.value - ({values['implied_value']})"
+    return ", ".join(f'{values[c]} AS "{c}"' for c in RECONCILIATION_COLUMNS) + ", r._rid AS _rid"
 
 
-def reconcile(observations: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    """The ``reconciliation`` table: one row per comparison made."""
-    o = as_timestamps(observations)
-    rows = [*check_shares(o, regions), *check_growth(o), *check_totals(o, regions), *check_monthly(o)]
-    table = pd.DataFrame(rows, columns=list(RECONCILIATION_COLUMNS))
+def _den_fields(name: str) -> str:
+    """Pick the denominator's ``name`` from the target, the level or the other system's level."""
+    return f"CASE den_kind WHEN 'target' THEN t_{name} WHEN 'level' THEN d_{name} WHEN 'caam' THEN c_{name} END"
+
+
+def shares_sql() -> str:
+    dims = " AND ".join(f"l.{c} = s.{c}" for c in _DIMS)
+
+    def part(key: str, default: str) -> str:
+        return f"CASE WHEN contains(s.so, '/{key}:') THEN regexp_extract(s.so, '/{key}:([^/]*)', 1) ELSE {default} END"
+
+    den_cols = ("value", "low", "high", "region_code", "period_kind", "period_start", "period_end", "source_id")
+    level_cols = ", ".join(f"{{a}}.{c} AS {{p}}{c}" for c in (*den_cols, "straddles", "break_note"))
+    target_cols = ", ".join(f"t.{c} AS t_{c}" for c in den_cols)
+    pick = ", ".join(f"{_den_fields(c)} AS den_{c}" for c in den_cols)
+    missing_num = _missing("r.region_code", "r.", "period_text(r.period_start, r.period_end)", "r.value", "%")
+    missing_den = _missing("r.d_region", "r.d_", "period_text(r.period_start, r.period_end)", "r.value", "%")
+    named = "named_input({p}region_code, {p}period_kind, {p}period_start, {p}period_end, {p}value, {p}source_id)"
+    implied_low = "n_low / den_high * 100.0"
+    implied_high = "n_high / den_low * 100.0"
+    checkable = "n_value IS NOT NULL AND r.d_region <> '' AND den_value > 0 AND den_low > 0"
+    broken = "coalesce(n_straddles, false) OR coalesce(den_straddles, false)"
+    select = _row(
+        "share",
+        implied_value=f"CASE WHEN {checkable} THEN n_value / den_value * 100.0 END",
+        implied_low=f"CASE WHEN {checkable} THEN {implied_low} END",
+        implied_high=f"CASE WHEN {checkable} THEN {implied_high} END",
+        verdict=f"""CASE WHEN NOT ({checkable}) OR ({checkable}) IS NULL THEN 'not_checkable'
+                         WHEN {broken} OR den_kind = 'caam' THEN 'not_comparable'
+                         ELSE verdict_of(r.low, r.high, {implied_low}, {implied_high}) END""",
+        inputs=f"concat_ws('; ', CASE WHEN n_value IS NOT NULL THEN {named.format(p='n_')} END,"
+        f" CASE WHEN den_value IS NOT NULL THEN {named.format(p='den_')} END)",
+        input_source_ids="ids([r.source_id, n_source_id, den_source_id])",
+        note=f"""CASE WHEN n_value IS NULL THEN {missing_num[0]}
+                      WHEN r.d_region = '' THEN r.region_code || ' has no parent region in the regions table:'
+                           || ' say what the share is of (share_of) to check it'
+                      WHEN den_value IS NULL THEN {missing_den[0]}
+                      WHEN NOT (den_value > 0 AND den_low > 0) THEN 'the denominator is not positive within its rounding'
+                      WHEN {broken} THEN 'a break in series falls inside the period: '
+                           || concat_ws('; ', nullif(n_break_note, ''), nullif(den_break_note, ''))
+                      WHEN den_kind = 'caam' THEN 'the only denominator is another reporting system''s (scope caam)'
+                      ELSE '' END""",
+        note_zh=f"""CASE WHEN n_value IS NULL THEN {missing_num[1]}
+                         WHEN r.d_region = '' THEN r.region_code || ' 在地区表中没有上级地区：请在 share_of 中写明占比的分母'
+                         WHEN den_value IS NULL THEN {missing_den[1]}
+                         WHEN NOT (den_value > 0 AND den_low > 0) THEN '分母（含舍入区间）不为正'
+                         WHEN {broken} THEN '统计口径在该时期内发生变化（序列断点）'
+                         WHEN den_kind = 'caam' THEN '数据中唯一的分母来自另一统计体系（中汽协，scope caam）'
+                         ELSE '' END""",
+    )
+    return f"""
+    WITH s AS (SELECT *, '/' || share_of AS so FROM ({_REPORTED.format(measure="share_pct")})),
+    spec AS (
+        SELECT s.*,
+               CASE WHEN s.share_of = '' THEN coalesce(cr.parent_code, '') ELSE {part("region", "s.region_code")} END
+                   AS d_region,
+               {part("industry", "s.industry_code")} AS d_industry_code,
+               {part("indicator", "s.indicator")} AS d_indicator,
+               {part("product", "s.product")} AS d_product,
+               {part("scope", "s.scope")} AS d_scope,
+               {part("measure", "'level'")} AS d_measure
+        FROM s LEFT JOIN current_regions cr ON cr.code = s.region_code
+    ),
+    num AS (
+        SELECT s._rid AS srid, {level_cols.format(a="l", p="n_")}, l.unit AS n_unit
+        FROM spec s JOIN rec_levels l ON {dims} AND l.period_start = s.period_start AND l.period_end = s.period_end
+        QUALIFY row_number() OVER (PARTITION BY s._rid ORDER BY l._rid) = 1
+    ),
+    with_num AS (SELECT s.*, n.* FROM spec s LEFT JOIN num n ON n.srid = s._rid),
+    den_target AS (
+        SELECT s._rid AS srid, {target_cols}
+        FROM with_num s
+        JOIN (SELECT *, low_of(value, unit_mult_published, qualifier) AS low,
+                     high_of(value, unit_mult_published, qualifier) AS high
+              FROM obs WHERE is_default AND measure = 'target' AND value IS NOT NULL) t
+          ON t.region_code = s.d_region AND t.industry_code = s.d_industry_code AND t.indicator = s.d_indicator
+         AND t.product = s.d_product AND t.scope = s.d_scope AND t.unit = s.n_unit
+         AND t.period_start <= s.period_end AND s.period_end <= t.period_end
+        WHERE s.d_measure = 'target'
+        QUALIFY row_number() OVER (PARTITION BY s._rid ORDER BY t._rid) = 1
+    ),
+    joined AS (
+        SELECT s.*, dt.* EXCLUDE (srid), {level_cols.format(a="d", p="d_")}, {level_cols.format(a="c", p="c_")}
+        FROM with_num s
+        LEFT JOIN den_target dt ON dt.srid = s._rid
+        LEFT JOIN rec_levels d
+          ON s.d_measure <> 'target' AND d.region_code = s.d_region AND d.industry_code = s.d_industry_code
+         AND d.indicator = s.d_indicator AND d.product = s.d_product AND d.scope = s.d_scope
+         AND d.unit = s.n_unit AND d.period_start = s.period_start AND d.period_end = s.period_end
+        LEFT JOIN rec_levels c
+          ON s.d_measure <> 'target' AND s.share_of = '' AND s.scope = '' AND c.region_code = s.d_region
+         AND c.industry_code = s.d_industry_code AND c.indicator = s.d_indicator AND c.product = s.d_product
+         AND c.scope = 'caam' AND c.unit = s.n_unit
+         AND c.period_start = s.period_start AND c.period_end = s.period_end
+    ),
+    picked AS (
+        SELECT *,
+               CASE WHEN d_measure = 'target' THEN CASE WHEN t_value IS NOT NULL THEN 'target' END
+                    WHEN d_value IS NOT NULL THEN 'level' WHEN c_value IS NOT NULL THEN 'caam' END AS den_kind
+        FROM joined
+    ),
+    r AS (SELECT *, {pick}, CASE den_kind WHEN 'level' THEN d_straddles WHEN 'caam' THEN c_straddles END AS den_straddles,
+                 CASE den_kind WHEN 'level' THEN d_break_note WHEN 'caam' THEN c_break_note END AS den_break_note
+          FROM picked)
+    SELECT {select}
+    FROM r
+    """
+
+
+def growth_sql() -> str:
+    level_cols = ("value", "low", "high", "region_code", "period_kind", "period_start", "period_end", "source_id",
+                  "unit", "segment", "straddles", "break_note")
+    cur_cols = ", ".join(f"l.{c} AS cur_{c}" for c in level_cols)
+    prev_cols = ", ".join(f"p.{c} AS prev_{c}" for c in level_cols)
+    dims = " AND ".join(f"l.{c} = g.{c}" for c in _DIMS)
+    pdims = " AND ".join(f"p.{c} = g.{c}" for c in _DIMS)
+    named = "named_input({p}region_code, {p}period_kind, {p}period_start, {p}period_end, {p}value, {p}source_id)"
+    real = (
+        f"(cur_unit IN ({quoted(MONEY_UNITS)}) AND (r.price_basis = 'comparable' OR "
+        f"(r.price_basis = '' AND r.indicator IN ({quoted(REAL_GROWTH_INDICATORS)}))))"
+    )
+    broken = "(cur_straddles OR prev_straddles OR cur_segment <> prev_segment)"
+    checkable = "cur_value IS NOT NULL AND prev_value > 0 AND prev_low > 0"
+    low = "cur_low / prev_high * 100.0 - 100.0"
+    high = "cur_high / prev_low * 100.0 - 100.0"
+    missing_cur = _missing("r.region_code", "r.", "period_text(r.period_start, r.period_end)", "r.value", "%")
+    missing_prev = _missing("r.region_code", "r.", "period_text(r.before_start, r.before_end)", "r.value", "%")
+    firm = (
+        f"CASE WHEN r.indicator IN ({quoted(FIRM_SET_INDICATORS)}) THEN '; the same firms in both years)' ELSE ')' END"
+    )
+    select = _row(
+        "growth",
+        implied_value=f"CASE WHEN {checkable} THEN (cur_value / prev_value - 1.0) * 100.0 END",
+        implied_low=f"CASE WHEN {checkable} THEN {low} END",
+        implied_high=f"CASE WHEN {checkable} THEN {high} END",
+        verdict=f"""CASE WHEN NOT ({checkable}) OR ({checkable}) IS NULL THEN 'not_checkable'
+                         WHEN {real} OR {broken} THEN 'not_comparable'
+                         ELSE verdict_of(r.low, r.high, {low}, {high}) END""",
+        inputs=f"concat_ws('; ', CASE WHEN cur_value IS NOT NULL THEN {named.format(p='cur_')} END,"
+        f" CASE WHEN prev_value IS NOT NULL THEN {named.format(p='prev_')} END)",
+        input_source_ids="ids([r.source_id, cur_source_id, prev_source_id])",
+        note=f"""CASE WHEN cur_value IS NULL THEN {missing_cur[0]}
+                      WHEN prev_value IS NULL THEN {missing_prev[0]}
+                      WHEN NOT (prev_value > 0 AND prev_low > 0) THEN 'the level a year earlier is not positive'
+                      WHEN {real} OR {broken} THEN concat_ws('; ',
+                           CASE WHEN {real} THEN 'growth at comparable prices vs a ratio of current-price levels' END,
+                           CASE WHEN {broken} THEN 'the levels are on either side of a break in series: '
+                                || coalesce(nullif(prev_break_note, ''), nullif(cur_break_note, ''), 'break in series') END)
+                      WHEN verdict_of(r.low, r.high, {low}, {high}) = 'inconsistent'
+                      THEN 'the published growth may be on a revised or like-for-like base (revised prior year' || {firm}
+                      ELSE '' END""",
+        note_zh=f"""CASE WHEN cur_value IS NULL THEN {missing_cur[1]}
+                         WHEN prev_value IS NULL THEN {missing_prev[1]}
+                         WHEN NOT (prev_value > 0 AND prev_low > 0) THEN '上年同期水平值不为正'
+                         WHEN {real} OR {broken} THEN concat_ws('；',
+                              CASE WHEN {real} THEN '可比价增速与现价水平值之比不可比' END,
+                              CASE WHEN {broken} THEN '两期水平值分处统计口径变化（序列断点）两侧' END)
+                         WHEN verdict_of(r.low, r.high, {low}, {high}) = 'inconsistent'
+                         THEN '公布的增速可能按修订后的上年数或可比口径（同一批规模以上企业）计算'
+                         ELSE '' END""",
+    )
+    return f"""
+    WITH g AS (
+        SELECT *, CAST(period_start - INTERVAL 1 YEAR AS DATE) AS before_start,
+               last_day(CAST(period_end - INTERVAL 1 YEAR AS DATE)) AS before_end
+        FROM ({_REPORTED.format(measure="yoy_pct")})
+    ),
+    cur AS (
+        SELECT g._rid AS grid, {cur_cols}
+        FROM g JOIN rec_levels l ON {dims} AND l.period_start = g.period_start AND l.period_end = g.period_end
+        QUALIFY row_number() OVER (PARTITION BY g._rid ORDER BY l._rid) = 1
+    ),
+    r AS (
+        SELECT g.*, cur.*, {prev_cols}
+        FROM g LEFT JOIN cur ON cur.grid = g._rid
+        LEFT JOIN rec_levels p ON {pdims} AND p.unit = cur.cur_unit
+         AND p.period_start = g.before_start AND p.period_end = g.before_end
+    )
+    SELECT {select}
+    FROM r
+    """
+
+
+def totals_sql() -> str:
+    same = " AND ".join(f"p.{c} = t.{c}" for c in (*LEVEL_DIMENSIONS, "unit", "period_start", "period_end"))
+    named = "named_input(p.region_code, p.period_kind, p.period_start, p.period_end, p.value, p.source_id)"
+    select = _row(
+        "total",
+        implied_value="implied_value",
+        implied_low="implied_low",
+        implied_high="implied_high",
+        verdict="""CASE WHEN r.straddles OR parts_straddle THEN 'not_comparable'
+                        ELSE verdict_of(r.low, r.high, implied_low, implied_high) END""",
+        inputs="r.inputs",
+        input_source_ids="ids(list_prepend(r.source_id, sources))",
+        note="""CASE WHEN r.straddles OR parts_straddle THEN 'a break in series falls inside the period: '
+                     || coalesce(nullif(r.break_note, ''), parts_note, 'break in series') ELSE '' END""",
+        note_zh="CASE WHEN r.straddles OR parts_straddle THEN '统计口径在该时期内发生变化（序列断点）' ELSE '' END",
+    )
+    return f"""
+    WITH children AS (
+        SELECT parent_code, count(*) AS n FROM current_regions WHERE parent_code <> '' GROUP BY parent_code
+    ),
+    t AS (SELECT l.*, c.n FROM rec_levels l JOIN children c ON c.parent_code = l.region_code),
+    sums AS (
+        SELECT t._rid AS trid, count(*) AS k,
+               list_sum(list(p.value ORDER BY p.region_code)) AS implied_value,
+               list_sum(list(p.low ORDER BY p.region_code)) AS implied_low,
+               list_sum(list(p.high ORDER BY p.region_code)) AS implied_high,
+               string_agg({named}, '; ' ORDER BY p.region_code) AS inputs,
+               list(p.source_id ORDER BY p.region_code) AS sources,
+               bool_or(p.straddles) AS parts_straddle,
+               string_agg(DISTINCT nullif(p.break_note, ''), '; ') AS parts_note
+        FROM t JOIN rec_levels p ON p.parent_code = t.region_code AND {same}
+        GROUP BY t._rid
+    ),
+    r AS (
+        SELECT t.*, s.*
+        FROM t JOIN sums s ON s.trid = t._rid
+        WHERE s.k = t.n
+    )
+    SELECT {select}
+    FROM r
+    """
+
+
+def monthly_sql() -> str:
+    key = ("region_code", *LEVEL_DIMENSIONS, "unit")
+    cols = ("value", "low", "high", "region_code", "period_kind", "period_start", "period_end", "source_id",
+            "straddles", "break_note")
+    lagged = ", ".join(f"lag({c}) OVER w AS b_{c}" for c in (*cols, "end_month"))
+    named = "named_input({p}region_code, {p}period_kind, {p}period_start, {p}period_end, {p}value, {p}source_id)"
+    low = "a_low - b_high"
+    high = "a_high - b_low"
+    on = " AND ".join(f"p.{c} = m.{c}" for c in key)
+    select = _row(
+        "monthly",
+        implied_value="a_value - b_value",
+        implied_low=low,
+        implied_high=high,
+        verdict=f"CASE WHEN a_straddles OR b_straddles THEN 'not_comparable' ELSE verdict_of(r.low, r.high, {low}, {high}) END",
+        inputs=f"{named.format(p='a_')} || '; ' || {named.format(p='b_')}",
+        input_source_ids="ids([r.source_id, a_source_id, b_source_id])",
+        note="""CASE WHEN a_straddles OR b_straddles THEN 'a break in series falls inside the period: '
+                     || coalesce(nullif(a_break_note, ''), 'break in series') ELSE '' END""",
+        note_zh="CASE WHEN a_straddles OR b_straddles THEN '统计口径在该时期内发生变化（序列断点）' ELSE '' END",
+    )
+    return f"""
+    WITH points AS (
+        SELECT *, low_of(value, unit_mult_published, 'exact') AS low, high_of(value, unit_mult_published, 'exact') AS high
+        FROM ({CUMULATIVE_SQL})
+        QUALIFY row_number() OVER (PARTITION BY {", ".join(key)}, year, end_month ORDER BY _rid DESC) = 1
+    ),
+    pairs AS (
+        SELECT {", ".join(key)}, year, end_month, {", ".join(f"{c} AS a_{c}" for c in cols)}, {lagged}
+        FROM points
+        WINDOW w AS (PARTITION BY {", ".join(key)}, year ORDER BY end_month)
+    ),
+    m AS (SELECT * FROM ({_REPORTED.format(measure="level")}) WHERE period_kind = 'month' AND month(period_start) > 1),
+    r AS (
+        SELECT m.*, p.* EXCLUDE ({", ".join(key)}, year, end_month)
+        FROM m JOIN pairs p ON {on} AND p.year = year(m.period_end) AND p.end_month = month(m.period_end)
+        WHERE p.b_end_month = p.end_month - 1
+    )
+    SELECT {select}
+    FROM r
+    """
+
+
+def reconcile_sql(*, uncheckable: bool = False) -> str:
+    """Every check's rows, in the table's order (with the ``not_checkable`` ones if asked)."""
+    parts = " UNION ALL ".join(f"SELECT * FROM ({q})" for q in (shares_sql(), growth_sql(), totals_sql(), monthly_sql()))
+    columns = ", ".join(f'"{c}"' for c in RECONCILIATION_COLUMNS)
+    where = "" if uncheckable else "WHERE verdict <> 'not_checkable'"
+    return f"""SELECT {columns} FROM ({parts}) {where}
+    ORDER BY "check", region_code, indicator, period_start, _rid"""
+
+
+def as_frame(table: pa.Table) -> pd.DataFrame:
+    """The reconciliation table as pandas, typed as it always was."""
+    frame = to_frame(table)
     for column in NUMBER_COLUMNS:
-        table[column] = table[column].astype("float64")
+        frame[column] = frame[column].astype("float64")
     for column in DATE_COLUMNS:
-        table[column] = pd.to_datetime(table[column]).astype("datetime64[ns]")
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
     for column in STRING_COLUMNS:
-        table[column] = table[column].astype("str")
-    return table.sort_values(["check", "region_code", "indicator", "period_start"], kind="stable").reset_index(
-        drop=True
-    )
+        frame[column] = frame[column].fillna("").astype("str")
+    return frame.reset_index(drop=True)
+
+
+def reconcile(
+    observations: pd.DataFrame | None = None,
+    regions: pd.DataFrame | None = None,
+    breaks: pd.DataFrame | None = None,
+    *,
+    workspace: Workspace | None = None,
+) -> pd.DataFrame:
+    """The ``reconciliation`` table: one row per comparison made, and per reported share or growth
+    that could not be checked (``not_checkable``, with what would make it checkable)."""
+    own = workspace is None
+    workspace = workspace or Workspace(observations, regions, breaks)
+    try:
+        return as_frame(workspace.arrow(reconcile_sql()))
+    finally:
+        if own:
+            workspace.close()
 
 
 def summarise(reconciliation: pd.DataFrame, *, limit: int = 10) -> str:
     """A few lines for the end of a run: verdicts per check, then the disagreements."""
     if reconciliation.empty:
         return "Reconciliation: no reported figure could be checked against others."
-    counts = Counter(zip(reconciliation["check"], reconciliation["verdict"], strict=True))
+    counts = reconciliation.groupby(["check", "verdict"]).size().to_dict()
     lines = [f"Reconciliation: {len(reconciliation)} check(s)."]
     for check in CHECKS:
-        parts = [f"{counts[(check, v)]} {v}" for v in VERDICTS if counts[(check, v)]]
+        parts = [f"{counts[(check, v)]} {v}" for v in (*VERDICTS, NOT_CHECKABLE) if counts.get((check, v))]
         if parts:
             lines.append(f"  {check}: {', '.join(parts)}")
     bad = reconciliation.loc[reconciliation["verdict"] == "inconsistent"]
