@@ -40,11 +40,15 @@ def _bound(series: pd.Series, mapping: dict[str, float | None]) -> np.ndarray:
     return series.map({k: (np.nan if v is None else v) for k, v in mapping.items()}).astype("float64").to_numpy()
 
 
-def _problems(observations: pd.DataFrame, cells: pd.DataFrame, mask: np.ndarray, reason, severity: str = "error") -> list[Problem]:
+def _problems(observations: pd.DataFrame, cells: pd.DataFrame, mask: np.ndarray, reason, severity: str = "error",
+              field: str = "value") -> list[Problem]:
+    """A problem per masked figure, at its cell: the value's column (``field`` for the figures
+    format, whose value is in a ``value`` column and whose period is in ``period``)."""
     out = []
     for index in np.flatnonzero(mask):
         row = observations.iloc[index]
-        out.append(Problem(str(row["input_file"]), int(row["input_row"]), str(cells["column"].iloc[index]),
+        column = str(cells["column"].iloc[index])
+        out.append(Problem(str(row["input_file"]), int(row["input_row"]), field if column == "value" else column,
                            reason(row, str(cells["value_text"].iloc[index])), severity=severity))
     return out
 
@@ -71,12 +75,12 @@ def plausibility(observations: pd.DataFrame, sources: pd.DataFrame, reference: R
         below = has_value & ~np.isnan(lowest) & (value < lowest)
         above = has_value & ~np.isnan(measure_max) & (value > measure_max) & (own_unit != "")
     problems += _problems(o, cells, below, lambda r, text: (
-        f"impossible value: {text} {r['unit_published']} is below the lowest possible "
+        f"impossible value: below the lowest possible "
         f"{'level of ' + r['indicator'] if r['measure'] in ('level', 'target') else r['measure']} "
-        f"({_lowest(r, reference)})"))
+        f"({text!r} {r['unit_published']}; {_lowest(r, reference)})"))
     problems += _problems(o, cells, above, lambda r, text: (
-        f"impossible value: {text} {r['unit_published']} is above the highest possible {r['measure']} "
-        f"({rules[r['measure']].max:g})"))
+        f"impossible value: above the highest possible {r['measure']} "
+        f"({text!r} {r['unit_published']}; measures.csv max {rules[r['measure']].max:g})"))
 
     # A period after the source's publication: only targets and forecasts may look ahead.
     future_ok = (
@@ -87,9 +91,9 @@ def plausibility(observations: pd.DataFrame, sources: pd.DataFrame, reference: R
     starts = pd.to_datetime(o["period_start"])
     late = (starts > published).to_numpy() & ~future_ok
     problems += _problems(o, cells, late, lambda r, text: (
-        f"impossible period: {r['period_published']} starts after its source was published "
-        f"({r['vintage'] if r['vintage'] is not None and not pd.isna(r['vintage']) else 'no date; checked against today'}); "
-        "only a target (status target) or a forecast (status estimated) may look ahead"))
+        f"impossible period: it starts after its source was published ({r['period_published']!r}, published "
+        f"{r['vintage'] if r['vintage'] is not None and not pd.isna(r['vintage']) else 'when? no date, so checked against today'}; "
+        "only a target (status target) or a forecast (status estimated) may look ahead)"), field="period")
 
     problems += _improbable(o, cells, value, has_value & ~is_target, reference)
     return problems
@@ -122,7 +126,7 @@ def _improbable(o: pd.DataFrame, cells: pd.DataFrame, value: np.ndarray, usable:
     def reason(row: pd.Series, text: str) -> str:
         m = medians[row.name]
         times = row["value"] / m
-        return (f"improbable value: {text} {row['unit_published']} is {times:.3g}× the median of its series "
-                f"({m:.6g} {row['unit']}): a wrong scale (万 for 亿)? check it")
+        return (f"improbable value: far from the median of its series ({text!r} {row['unit_published']} is "
+                f"{times:.3g}× the median {m:.6g} {row['unit']}: a wrong scale, 万 for 亿? check it)")
 
     return _problems(o, cells, mask, reason, severity="warning")

@@ -19,6 +19,7 @@ import sys
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
+from typing import TextIO
 
 from etl.extract import add_arguments as add_extract_arguments
 from etl.extract import run_extract
@@ -26,6 +27,7 @@ from etl.history import format_table, read_runs
 from etl.lock import LockBusyError
 from etl.pipeline import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE
 from etl.refresh import RefreshResult, refresh
+from etl.report import summarise, summary_lines
 from etl.retention import DEFAULT_GRACE, DEFAULT_KEEP
 
 #: How many problems are printed before the rest are only counted.
@@ -50,6 +52,10 @@ def _report(result: RefreshResult, warehouse: Path) -> int:
         for line in result.messages:
             print(line, file=sys.stderr)
         return EXIT_FAILED
+    if result.outcome == "failed" and result.problems:
+        _print_problems(result, warehouse, sys.stderr)
+        print(f"ETL failed: {result.error_count} problem(s); nothing published, 'current' unchanged.", file=sys.stderr)
+        return EXIT_FAILED
     if result.outcome == "failed":
         for line in result.errors[:MAX_PRINTED]:
             print(line, file=sys.stderr)
@@ -58,6 +64,8 @@ def _report(result: RefreshResult, warehouse: Path) -> int:
                   file=sys.stderr)
         print(f"ETL failed: {result.error_count} problem(s); nothing published, 'current' unchanged.", file=sys.stderr)
         return EXIT_FAILED
+    if result.problems:
+        _print_problems(result, warehouse, sys.stdout)
     for line in result.messages:
         print(line)
     if result.outcome == "ok":
@@ -67,6 +75,14 @@ def _report(result: RefreshResult, warehouse: Path) -> int:
     if result.pruned:
         print(f"Pruned {len(result.pruned)} old snapshot(s): {', '.join(result.pruned)}")
     return 0
+
+
+def _print_problems(result: RefreshResult, warehouse: Path, stream: TextIO) -> None:
+    """Problems grouped by kind, each with its count and first lines; where the full list is."""
+    for line in summary_lines(result.record.get("problems") or summarise(result.problems), result.problems):
+        print(line, file=stream)
+    if result.record.get("problems_file"):
+        print(f"every problem, one line per cell: {warehouse / result.record['problems_file']}", file=stream)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -181,9 +181,9 @@ def prepare(
     if normalised is None:
         raise InputError(problems)
     problems.extend(normalised.problems)
-    if not errors(problems):
-        problems.extend(guarded("(all files)", "checking plausibility", problems,
-                                lambda: plausibility(normalised.observations, normalised.sources, reference, cells=normalised.cells)) or [])
+    # On every figure that normalised, errors elsewhere or not: one pass shows every kind of problem.
+    problems.extend(guarded("(all files)", "checking plausibility", problems,
+                            lambda: plausibility(normalised.observations, normalised.sources, reference, cells=normalised.cells)) or [])
     if errors(problems):
         raise InputError(problems)
     if report is not None:

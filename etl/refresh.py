@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from etl.history import append_run, error_lines, read_runs
+from etl.history import MAX_ERROR_LINES, append_run, error_lines, read_runs
 from etl.lock import LockBusyError, warehouse_lock
 from etl.pipeline import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE, code_version, input_hashes, run
-from etl.problems import InputError
+from etl.problems import InputError, Problem, errors
 from etl.publish import clean_temporaries, current_snapshot
+from etl.report import run_name, sample, summarise, write_problems
 from etl.retention import DEFAULT_GRACE, DEFAULT_KEEP, prune_candidates, remove_snapshots
 
 
@@ -44,6 +45,8 @@ class RefreshResult:
     record: dict = field(default_factory=dict)
     #: Why a failed run failed: ``input`` (problems in the files), ``operational`` (I/O), ``crash``.
     failure: str | None = None
+    #: Every problem of the run (errors and warnings), grouped in the record (etl/report.py).
+    problems: list[Problem] = field(default_factory=list)
 
 
 def current_manifest(warehouse: Path) -> dict | None:
@@ -101,7 +104,8 @@ def refresh(
                 record["rows"] = manifest.get("row_counts", {})  # type: ignore[union-attr]
             else:
                 outcome = run(raw, warehouse, reference)
-                result = RefreshResult("ok", outcome.snapshot_id, 0.0, messages=list(outcome.messages))
+                result = RefreshResult("ok", outcome.snapshot_id, 0.0, messages=list(outcome.messages),
+                                       problems=list(outcome.warnings))
                 record["rows"] = outcome.tables
                 reconciliation = getattr(outcome, "reconciliation", None)
                 if reconciliation is not None:
@@ -121,8 +125,8 @@ def refresh(
     except LockBusyError:
         raise
     except InputError as error:
-        shown, count = error_lines(str(p) for p in error.problems)
-        result = RefreshResult("failed", None, 0.0, errors=shown, error_count=count, failure="input")
+        result = RefreshResult("failed", None, 0.0, errors=sample(errors(error.problems), MAX_ERROR_LINES),
+                               error_count=len(errors(error.problems)), failure="input", problems=error.problems)
     except OSError as error:
         if state["recorded"]:
             raise
@@ -206,5 +210,22 @@ def _finish(warehouse: Path, result: RefreshResult, record: dict, inputs: dict[s
     )
     if result.failure:
         record["failure"] = result.failure
+    if result.problems:
+        _record_problems(warehouse, result, record)
     result.record = record
     append_run(warehouse, record)
+
+
+def _record_problems(warehouse: Path, result: RefreshResult, record: dict) -> None:
+    """The grouped problem summary in the record, and every problem in ``runs/<run>.problems.csv``."""
+    record["problems"] = summarise(result.problems)
+    record["warning_count"] = len(result.problems) - len(errors(result.problems))
+    if result.outcome == "ok":
+        record["warnings"] = sample(result.problems, MAX_ERROR_LINES)
+    name = run_name(datetime.fromisoformat(record["started_at"]))
+    try:
+        path = write_problems(warehouse, name, result.problems)
+    except OSError as error:
+        result.messages.append(f"the list of problems is not saved: {operational_line(error, warehouse)}")
+        return
+    record["problems_file"] = path.relative_to(warehouse).as_posix()
