@@ -61,7 +61,8 @@ def plausibility(observations: pd.DataFrame, sources: pd.DataFrame, reference: R
     o = observations.reset_index(drop=True)
     cells = (cells if cells is not None else pd.DataFrame({"column": "value", "value_text": o["value"].astype("str")}, index=o.index)).reset_index(drop=True)
     value = o["value"].to_numpy(dtype="float64")
-    has_value = ~np.isnan(value) & ~o["status"].isin(VALUELESS_STATUSES).to_numpy()
+    flagged = cells["flagged"].to_numpy(dtype=bool) if "flagged" in cells else np.zeros(len(o), dtype=bool)
+    has_value = ~np.isnan(value) & ~o["status"].isin(VALUELESS_STATUSES).to_numpy() & ~flagged
     rules = reference.measure_rules
     is_target = ((o["measure"] == "target") | (o["status"] == "target")).to_numpy()
     measure_min = _bound(o["measure"], {m: r.min for m, r in rules.items()})
@@ -84,12 +85,12 @@ def plausibility(observations: pd.DataFrame, sources: pd.DataFrame, reference: R
 
     # A period after the source's publication: only targets and forecasts may look ahead.
     future_ok = (
-        o["measure"].map({m: r.future_periods for m, r in rules.items()}).fillna(False).to_numpy(dtype=bool)
-        | o["status"].map(reference.future_statuses).fillna(False).to_numpy(dtype=bool)
+        o["measure"].map({m: r.future_periods for m, r in rules.items()}).eq(True).to_numpy(dtype=bool)
+        | o["status"].map(reference.future_statuses).eq(True).to_numpy(dtype=bool)
     )
     published = pd.to_datetime(o["vintage"]).fillna(pd.Timestamp(today or date.today()))
     starts = pd.to_datetime(o["period_start"])
-    late = (starts > published).to_numpy() & ~future_ok
+    late = (starts > published).to_numpy() & ~future_ok & ~flagged
     problems += _problems(o, cells, late, lambda r, text: (
         f"impossible period: it starts after its source was published ({r['period_published']!r}, published "
         f"{r['vintage'] if r['vintage'] is not None and not pd.isna(r['vintage']) else 'when? no date, so checked against today'}; "

@@ -62,11 +62,15 @@ class _Collector:
     def __init__(self, figures: pd.DataFrame):
         self.figures = figures
         self.problems: list[Problem] = []
+        #: Rows with a problem: later checks (duplicates, plausibility) skip them, so one
+        #: mistake is reported once, not again as its consequences.
+        self.flagged = np.zeros(len(figures), dtype=bool)
 
     def rows(self, mask: pd.Series, column: str | Callable[[pd.Series], str], reason: str | Callable[[pd.Series], str],
              field: str | None = None) -> None:
         if not mask.any():
             return
+        self.flagged |= mask.to_numpy(dtype=bool)
         origin = f"_at_{field or (column if isinstance(column, str) else '')}"
         selected = self.figures.loc[mask]
         if origin in selected:
@@ -151,7 +155,8 @@ def _scale_numbers(text: pd.Series, multiplier: pd.Series, ok: pd.Series) -> pd.
         value[power_of_ten] = (text[power_of_ten] + "e" + exponents).to_numpy(dtype=object).astype("float64")
     other = ok_array & ~power_of_ten
     if other.any():
-        value[other] = text[other].to_numpy(dtype=object).astype("float64") * mult[other]
+        with np.errstate(over="ignore"):  # an overflow is reported by the caller (inf is out of range)
+            value[other] = text[other].to_numpy(dtype=object).astype("float64") * mult[other]
     return pd.Series(value, index=text.index, dtype="float64")
 
 
@@ -176,7 +181,7 @@ def _check_dimensions(
     unit_base = units.get(lambda u: u.base_unit if u is not None else "")
     unit_dimension = units.get(lambda u: u.dimension if u is not None else "")
     indicator_dimension = _map_unique(indicator, reference.dimension)
-    counted = indicator_dimension.map(reference.dimensions).fillna(False).astype("bool")
+    counted = indicator_dimension.map(reference.dimensions).eq(True)
     fits = ((unit_base != "") & (unit_dimension == indicator_dimension)) | (
         (unit_base == "") & ((unit_dimension == "") | counted)
     )
@@ -368,10 +373,12 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
         }
     )
     problems.extend(out.problems)
-    problems.extend(_duplicates(observations))
+    observations["_flagged"] = out.flagged
+    problems.extend(_duplicates(observations.loc[~out.flagged]))
     observations = _drop_repeats(observations)
-    cells = observations[["_column", "_value_text"]].rename(columns={"_column": "column", "_value_text": "value_text"})
-    observations = observations.drop(columns=["_column", "_value_text"])
+    cells = observations[["_column", "_value_text", "_flagged"]].rename(
+        columns={"_column": "column", "_value_text": "value_text", "_flagged": "flagged"})
+    observations = observations.drop(columns=["_column", "_value_text", "_flagged"])
     observations["is_default"] = default_rows(observations, sources)
     return Normalised(observations, sources, problems, cells)
 

@@ -87,12 +87,9 @@ def month_range(year: int, first: int, last: int, text: str, kind: str | None) -
         return Period(start, end, inferred)
     allowed = _allowed_kinds(first, length)
     if kind not in allowed:
-        reason = (
-            "a year-to-date period must start in January"
-            if kind == "ytd"
-            else f"period {text!r} cannot be of kind {kind!r}"
-        )
-        raise PeriodError(f"{reason} (period {text!r}, kind {kind!r})")
+        if kind == "ytd":
+            raise PeriodError(f"a year-to-date period must start in January (period {text!r}, kind {kind!r})")
+        raise PeriodError(f"period {text!r} cannot be of kind {kind!r}")
     return Period(start, end, kind)
 
 
