@@ -117,3 +117,23 @@ def test_the_import_reproduces_the_bundled_figures_exactly(shared_data: Path):
         and (r["period_start"][5:], r["period_end"][5:]) == ("01", "12")
         for r in rewritten
     )
+
+
+def test_the_documented_sidecar_reads_the_headerless_export_as_documented(tmp_path: Path):
+    """docs/sidecars.md's example, run as written on the corpus file it shows."""
+    doc = (REPO / "docs" / "sidecars.md").read_text(encoding="utf-8")
+    section = doc[doc.index("### The NBS monthly cumulative export"):]
+    sidecar = section[section.index("```yaml") + len("```yaml\n"):]
+    sidecar = sidecar[: sidecar.index("```")]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    data = REPO / "tests" / "data" / "bad" / "n01-headerless-monthly-cumulative" / "房地产施工面积.csv"
+    (raw / data.name).write_bytes(data.read_bytes())
+    (raw / (data.name + ".meta.yaml")).write_text(sidecar, encoding="utf-8")
+    tables, _ = build(raw, REFERENCE)
+    obs = tables["observations"][0]
+    beijing = obs[(obs["region_code"] == "110000") & (obs["period_published"] == "2023年10月")]
+    assert beijing[["indicator", "period_start", "period_end", "period_kind", "value", "unit", "source_id"]].values.tolist() == [
+        ["floor_space_under_construction", date(2023, 1, 1), date(2023, 10, 31), "ytd", 123456000.0, "square_metres",
+         "nbs-floor-space-2023-10"]
+    ]
