@@ -1,17 +1,25 @@
-"""``python -m dashboard [--warehouse DIR] [--host 127.0.0.1] [--port 8050]`` — development server;
-``python -m dashboard serve --workers N [--host 127.0.0.1] [--port 8050] [--warehouse DIR]`` — gunicorn."""
+"""``python -m dashboard [--warehouse DIR|s3://bucket/prefix] [--host 127.0.0.1] [--port 8050]`` — development server;
+``python -m dashboard serve --workers N [--host 127.0.0.1] [--port 8050] [--warehouse ...]`` — gunicorn.
+
+``--redis URL`` (or ``REDIS_URL`` in the environment, which keeps a password out of ``ps``)
+shares the result cache between workers and nodes."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from dashboard.config import Config
+from etl.storage import warehouse_location
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--warehouse", type=Path, default=Path("data/warehouse"))
+    parser.add_argument("--warehouse", type=warehouse_location, default=Path("data/warehouse"),
+                        help="warehouse directory (default data/warehouse) or s3://bucket/prefix")
+    parser.add_argument("--redis", default=os.environ.get("REDIS_URL") or None, metavar="URL",
+                        help="Redis for the shared result cache (default $REDIS_URL; none: one cache per process)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
@@ -27,7 +35,7 @@ def main(argv: list[str] | None = None) -> None:
         args = parser.parse_args(argv[1:])
         from dashboard.serve import ServeOptions, serve
 
-        serve(Config(warehouse=args.warehouse, default_lang=args.lang),
+        serve(Config(warehouse=args.warehouse, default_lang=args.lang, redis_url=args.redis),
               ServeOptions(host=args.host, port=args.port, workers=args.workers, threads=args.threads))
         return
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Serve the dashboard (development server); "
@@ -36,7 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from dashboard.app import create_app
 
-    app = create_app(Config(warehouse=args.warehouse, default_lang=args.lang))
+    app = create_app(Config(warehouse=args.warehouse, default_lang=args.lang, redis_url=args.redis))
     app.run(host=args.host, port=args.port, debug=False)
 
 

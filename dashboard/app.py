@@ -8,6 +8,7 @@ from dash import Dash
 
 from dashboard import ids
 from dashboard.api import register_api
+from dashboard.cache import make_cache, register_metrics
 from dashboard.callbacks import register_callbacks
 from dashboard.config import Config
 from dashboard.guard import callback_failed, install_guard
@@ -34,13 +35,15 @@ def create_app(config: Config | None = None) -> Dash:
         update_title=None,
         on_error=callback_failed(ids.MESSAGE),
     )
-    warehouse = Warehouse(config.warehouse, time_limit_s=config.query_time_limit_s)
+    cache = make_cache(app.server, config.redis_url, namespace=config.cache_namespace, timeout=config.cache_timeout_s)
+    warehouse = Warehouse(config.warehouse, time_limit_s=config.query_time_limit_s, cache=cache)
     install_request_timing(app.server, warehouse.current_id)  # first: its clock starts before any check
     install_guard(app, browser_rules(), message_id=ids.MESSAGE, lang_ids=(ids.LANG,))
     topojson_url = app.get_asset_url("topojson/")
     app.layout = lambda: build_layout(config.default_lang, topojson_url)
     register_callbacks(app, warehouse, config)
-    register_run_status(app, config.warehouse)
+    register_run_status(app, warehouse.store)
+    register_metrics(app.server, cache, warehouse.current_id)
     register_api(app.server, warehouse)
     register_routes(app.server, warehouse)
     add_security_headers(app)  # last: it hashes every inline clientside script registered above

@@ -8,9 +8,16 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Config:
-    warehouse: Path = Path("data/warehouse")
+    #: A directory, or ``s3://bucket/prefix`` (configured by the usual ``AWS_*`` variables: :mod:`etl.s3`).
+    warehouse: Path | str = Path("data/warehouse")
     default_lang: str = "en"
     #: Focus region shown on first load (Guangdong), if it has data.
     default_regions: tuple[str, ...] = ("440000",)
     #: Longest one query of a request may run (seconds) before DuckDB is interrupted; None: no limit.
     query_time_limit_s: float | None = 10.0
+    #: Shared result cache (``redis://host:6379/0``, ``rediss://`` for TLS); None: one cache per process.
+    redis_url: str | None = None
+    #: Prefix of every cache key: deployments sharing one Redis each need their own.
+    cache_namespace: str = "ris"
+    #: Seconds an entry lives (it is keyed by snapshot id, so it can only ever be right or unused).
+    cache_timeout_s: int = 24 * 3600

@@ -5,11 +5,19 @@ served on the next interaction without a restart, and pins one snapshot per call
 view never mixes two. DuckDB reads the Parquet files directly (filters are pushed down to
 row groups; nothing is loaded whole per request), always with bound parameters: user input
 never becomes SQL text.
+
+The warehouse is a local directory or ``s3://bucket/prefix`` (:mod:`etl.storage`). On object
+storage DuckDB scans a ``pyarrow.dataset`` per table — footers read once per snapshot, then
+only the row groups a query's filters can match, by HTTP range requests — since DuckDB's own
+S3 extension cannot be installed here (:mod:`etl.s3`). Results are memoised in the shared
+:mod:`dashboard.cache` (Redis when configured), keyed by snapshot id: what a worker keeps in
+memory (connections, small reference tables) is rebuilt from the snapshot on demand.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import json
 import os
@@ -24,7 +32,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dashboard.cache import ResultCache
 from dashboard.timing import note_snapshot, span
+from etl.storage import LocalStore, Store, is_snapshot_id, open_store
 
 #: Tables opened as views when the snapshot has them (later ETL stages add the last two).
 TABLES = ("observations", "regions", "industries", "indicators", "sources", "target_progress", "reconciliation")
@@ -32,8 +42,6 @@ TABLES = ("observations", "regions", "industries", "indicators", "sources", "tar
 #: join does not re-read a Parquet file per request. ``observations`` stays on disk (row groups
 #: are skipped by their min/max statistics).
 IN_MEMORY_TABLES = ("regions", "industries", "indicators", "sources")
-#: Results memoised per snapshot (a snapshot never changes, so its cache never goes stale).
-MEMO_ENTRIES = 256
 #: Only results this small are memoised: the cache is for repeated clicks, not for downloads.
 MEMO_MAX_ROWS = 20_000
 
@@ -85,10 +93,11 @@ def time_limit(cursor: duckdb.DuckDBPyConnection, limit_s: float | None):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One published snapshot, pinned: its id, directory, manifest and a DuckDB connection."""
+    """One published snapshot, pinned: its id, location, manifest and a DuckDB connection."""
 
     snapshot_id: str
-    path: Path
+    #: The snapshot's directory (local) or ``s3://`` URL.
+    path: Path | str
     manifest: dict
     connection: duckdb.DuckDBPyConnection = field(repr=False, compare=False)
     #: Per-snapshot memo of small, repeated queries (option lists): a new snapshot starts empty,
@@ -96,27 +105,34 @@ class Snapshot:
     memo: dict = field(default_factory=dict, repr=False, compare=False)
     #: Per-query time limit in seconds (None: none).
     time_limit_s: float | None = field(default=QUERY_TIME_LIMIT_S, compare=False)
-    _results: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
-    _results_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    #: The tables this snapshot has.
+    tables: frozenset[str] = field(default=frozenset(), compare=False)
+    #: Result cache shared by every snapshot of a warehouse (its keys carry the snapshot id).
+    cache: ResultCache = field(default_factory=ResultCache.local, repr=False, compare=False)
+    #: Object storage only: the ``pyarrow.dataset`` behind each view, registered on every cursor.
+    datasets: dict = field(default_factory=dict, repr=False, compare=False)
+    store: Store | None = field(default=None, repr=False, compare=False)
 
     def remember(self, key: Hashable, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """``compute()``, remembered for this snapshot while small; callers get their own copy."""
-        with self._results_lock:
-            cached = self._results.get(key)
-            if cached is not None:
-                self._results.move_to_end(key)
-                return cached.copy()
-        frame = compute()
-        if len(frame) <= MEMO_MAX_ROWS:
-            with self._results_lock:
-                self._results[key] = frame.copy()
-                while len(self._results) > MEMO_ENTRIES:
-                    self._results.popitem(last=False)
-        return frame
+        """``compute()``, remembered for this snapshot while small; callers get their own copy.
+
+        ``key`` is a string or a tuple whose first item names the kind of result; the rest are
+        parameters (:mod:`dashboard.cache` turns them into the shared key).
+        """
+        kind, params = (key[0], key[1:]) if isinstance(key, tuple) else (str(key), ())
+        return self.cache.get_or_compute(self.snapshot_id, str(kind), params, compute,
+                                         store_if=lambda frame: len(frame) <= MEMO_MAX_ROWS)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of its own (safe across threads) that sees every table, on disk or object storage."""
+        cursor = self.connection.cursor()
+        for name, dataset in self.datasets.items():
+            cursor.register(name, dataset)  # registrations are per cursor in DuckDB
+        return cursor
 
     def sql(self, query: str, params: list | dict | None = None) -> pd.DataFrame:
         """Run a parameterised query on a cursor of its own (safe across threads)."""
-        cursor = self.connection.cursor()
+        cursor = self.cursor()
         try:
             with time_limit(cursor, self.time_limit_s):
                 return cursor.execute(query, params or []).df()
@@ -124,65 +140,81 @@ class Snapshot:
             cursor.close()
 
     def has_table(self, name: str) -> bool:
-        return (self.path / f"{name}.parquet").exists()
+        return name in self.tables
 
 
 class Warehouse:
-    """Access to ``<root>/current``, with one cached connection per snapshot id."""
+    """Access to ``current`` of a warehouse (a directory or ``s3://``), one cached connection per snapshot id."""
 
-    def __init__(self, root: Path, *, cache_size: int = 2, time_limit_s: float | None = QUERY_TIME_LIMIT_S):
-        self.root = Path(root)
+    def __init__(self, root: Path | str | Store, *, cache_size: int = 2, time_limit_s: float | None = QUERY_TIME_LIMIT_S,
+                 cache: ResultCache | None = None):
+        self.store = open_store(root)
+        self.root = self.store.root if isinstance(self.store, LocalStore) else self.store.location
+        self.cache = cache or ResultCache.local()
         self._cache: OrderedDict[str, Snapshot] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self.time_limit_s = time_limit_s
 
     def current_id(self) -> str | None:
-        """The id ``current`` points at (one ``readlink``; no DuckDB), or None."""
-        try:
-            return Path(os.readlink(self.root / "current")).name or None
-        except OSError:
-            return None
+        """The id ``current`` names (a ``readlink``, or the cached pointer object; no DuckDB), or None."""
+        if isinstance(self.store, LocalStore):
+            try:
+                return Path(os.readlink(self.store.root / "current")).name or None
+            except OSError:
+                return None
+        return self.store.current_id()
 
     def snapshot(self) -> Snapshot:
         """The snapshot ``current`` points at now."""
-        link = self.root / "current"
         for _attempt in range(5):
+            snapshot_id = self.store.current_id()
+            if snapshot_id is None:
+                raise NoSnapshotError(f"no published snapshot under {self.root} (run: python -m etl run)")
             try:
-                path = link.resolve(strict=True)
-            except (FileNotFoundError, RuntimeError):
-                raise NoSnapshotError(f"no published snapshot under {self.root} (run: python -m etl run)") from None
-            snapshot_id = path.name
-            with self._lock:
-                cached = self._cache.get(snapshot_id)
-                if cached is not None:
-                    self._cache.move_to_end(snapshot_id)
-                    note_snapshot(snapshot_id)
-                    return cached
-                try:
-                    snapshot = _open_snapshot(snapshot_id, path, self.time_limit_s)
-                except SnapshotGone:
-                    continue  # pruned between resolving ``current`` and opening it: resolve again
-                self._cache[snapshot_id] = snapshot
-                while len(self._cache) > self._cache_size:
-                    # Not closed here: a request still streaming from it keeps it (and its lease)
-                    # alive; it closes when the last reference goes.
-                    self._cache.popitem(last=False)
-                note_snapshot(snapshot_id)
-                return snapshot
+                return self._get(snapshot_id)
+            except SnapshotGone:
+                continue  # pruned between resolving ``current`` and opening it: resolve again
         raise NoSnapshotError(f"the snapshots under {self.root} are changing too fast to open one; try again")
 
+    def _get(self, snapshot_id: str) -> Snapshot:
+        with self._lock:
+            cached = self._cache.get(snapshot_id)
+            if cached is not None:
+                self._cache.move_to_end(snapshot_id)
+                note_snapshot(snapshot_id)
+                return cached
+            snapshot = self._open(snapshot_id)
+            self._cache[snapshot_id] = snapshot
+            while len(self._cache) > self._cache_size:
+                # Not closed here: a request still streaming from it keeps it (and its lease)
+                # alive; it closes when the last reference goes.
+                self._cache.popitem(last=False)
+            note_snapshot(snapshot_id)
+            return snapshot
+
+    def _open(self, snapshot_id: str) -> Snapshot:
+        if isinstance(self.store, LocalStore):
+            return _open_snapshot(snapshot_id, self.store.snapshot_path(snapshot_id), self.time_limit_s,
+                                  cache=self.cache, store=self.store)
+        return _open_remote(self.store, snapshot_id, self.time_limit_s, self.cache)
+
     def pinned(self, snapshot_id: str | None) -> Snapshot:
-        """The snapshot ``snapshot_id`` while it is still open here, else the current one.
+        """The snapshot ``snapshot_id`` while it is still published, else the current one.
 
         Lets a second callback of the same page (a download) read the very snapshot the view
-        was drawn from, even if a newer one was published in between.
+        was drawn from, even if a newer one was published in between — on whichever node the
+        request lands: a snapshot another node drew the view from is opened here from storage.
         """
         with self._lock:
             cached = self._cache.get(snapshot_id or "")
-            if cached is not None and cached.path.exists():
-                note_snapshot(cached.snapshot_id)
-                return cached
+        if cached is not None and (not isinstance(cached.path, Path) or cached.path.exists()):
+            note_snapshot(cached.snapshot_id)
+            return cached
+        # Only a well-formed id is looked up in storage (it comes from the browser).
+        if is_snapshot_id(snapshot_id) and snapshot_id != self.store.current_id() and self.store.has_snapshot(snapshot_id):
+            with contextlib.suppress(SnapshotGone):
+                return self._get(snapshot_id)
         return self.snapshot()
 
 
@@ -210,10 +242,10 @@ def _lease(path: Path) -> int:
     return fd
 
 
-def _open_snapshot(snapshot_id: str, path: Path, time_limit_s: float | None = QUERY_TIME_LIMIT_S) -> Snapshot:
+def _open_snapshot(snapshot_id: str, path: Path, time_limit_s: float | None = QUERY_TIME_LIMIT_S, **extra) -> Snapshot:
     lease = _lease(path)
     try:
-        snapshot = _connect(snapshot_id, path, time_limit_s)
+        snapshot = _connect(snapshot_id, path, time_limit_s, **extra)
     except BaseException:
         os.close(lease)
         raise
@@ -221,7 +253,7 @@ def _open_snapshot(snapshot_id: str, path: Path, time_limit_s: float | None = QU
     return snapshot
 
 
-def _connect(snapshot_id: str, path: Path, time_limit_s: float | None) -> Snapshot:
+def _connect(snapshot_id: str, path: Path, time_limit_s: float | None, **extra) -> Snapshot:
     connection = duckdb.connect(":memory:", config={"threads": 2})
     with contextlib.suppress(duckdb.Error):  # an option older DuckDB versions lack
         # Parse each Parquet footer once, not per query (saves ~10 ms a query on a 10 M-row file).
@@ -234,7 +266,29 @@ def _connect(snapshot_id: str, path: Path, time_limit_s: float | None) -> Snapsh
             kind = "TABLE" if table in IN_MEMORY_TABLES else "VIEW"
             connection.execute(f"CREATE {kind} {table} AS SELECT * FROM read_parquet('{literal}')")
     manifest = json.loads((path / "manifest.json").read_text())
-    return Snapshot(snapshot_id, path, manifest, connection, time_limit_s=time_limit_s)
+    tables = frozenset(t for t in TABLES if (path / f"{t}.parquet").exists())
+    return Snapshot(snapshot_id, path, manifest, connection, time_limit_s=time_limit_s, tables=tables, **extra)
+
+
+def _open_remote(store: Store, snapshot_id: str, time_limit_s: float | None, cache: ResultCache) -> Snapshot:
+    """A snapshot on object storage: small tables copied into DuckDB once, the others scanned in place."""
+    manifest = store.read_manifest(snapshot_id)
+    if manifest is None:
+        raise SnapshotGone(snapshot_id)
+    connection = duckdb.connect(":memory:", config={"threads": 2})
+    datasets = {}
+    sources = store.table_sources(snapshot_id, TABLES)
+    for table, dataset in sources.items():
+        scan = f"{table}__arrow"  # a fixed name of ours, never user input
+        connection.register(scan, dataset)
+        if table in IN_MEMORY_TABLES:
+            connection.execute(f"CREATE TABLE {table} AS SELECT * FROM {scan}")
+            connection.unregister(scan)
+        else:
+            connection.execute(f"CREATE VIEW {table} AS SELECT * FROM {scan}")
+            datasets[scan] = dataset
+    return Snapshot(snapshot_id, f"{store.location}/snapshots/{snapshot_id}", manifest, connection,
+                    time_limit_s=time_limit_s, tables=frozenset(sources), cache=cache, datasets=datasets, store=store)
 
 
 @dataclass(frozen=True)
@@ -317,9 +371,12 @@ def where_clause(filters: Filters) -> tuple[str, list]:
 def observations(snapshot: Snapshot, filters: Filters, *, limit: int | None = None) -> pd.DataFrame:
     """The observations matching ``filters``, with region, industry and source names joined in.
 
-    Memoised per snapshot when small: going back to a region or indicator costs nothing.
+    Memoised per snapshot when small: going back to a region or indicator costs nothing. The
+    key lists each ``IN`` filter's members sorted (the same rows whatever order they came in).
     """
-    return snapshot.remember(("observations", filters, limit), lambda: _observations(snapshot, filters, limit))
+    key = dataclasses.replace(filters, **{f.name: tuple(sorted(set(getattr(filters, f.name))))
+                                          for f in dataclasses.fields(filters) if isinstance(getattr(filters, f.name), tuple)})
+    return snapshot.remember(("observations", key, limit), lambda: _observations(snapshot, filters, limit))
 
 
 def _observations(snapshot: Snapshot, filters: Filters, limit: int | None) -> pd.DataFrame:
@@ -459,9 +516,16 @@ def target_progress(snapshot: Snapshot, region: str, indicator: str, product: st
     return snapshot.sql(f"SELECT * FROM target_progress WHERE {' AND '.join(parts)}", params)
 
 
-def observations_parquet(snapshot: Snapshot) -> Path:
-    """The snapshot's observations file (sent as it is for the full-snapshot download)."""
-    return snapshot.path / "observations.parquet"
+def observations_parquet(snapshot: Snapshot) -> Path | None:
+    """The snapshot's observations file (sent as it is for the full-snapshot download); None on
+    object storage, where :func:`open_observations_parquet` streams it."""
+    return snapshot.path / "observations.parquet" if isinstance(snapshot.path, Path) else None
+
+
+def open_observations_parquet(snapshot: Snapshot):
+    """A binary stream of the snapshot's observations Parquet object, wherever it is stored."""
+    store = snapshot.store or open_store(Path(snapshot.path).parents[1])  # a local snapshot opened by hand
+    return store.open_table(snapshot.snapshot_id, "observations")
 
 
 def iter_observation_batches(snapshot: Snapshot, batch_rows: int = 50_000):
@@ -471,7 +535,7 @@ def iter_observation_batches(snapshot: Snapshot, batch_rows: int = 50_000):
     no ORDER BY (a sort would have to see every row before sending the first), so the row order
     is roughly the file's (sorted by indicator, region, period) but not guaranteed.
     """
-    cursor = snapshot.connection.cursor()
+    cursor = snapshot.cursor()
     try:
         reader = cursor.sql(
             """

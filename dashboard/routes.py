@@ -10,7 +10,7 @@ from flask import Flask, Response, send_file
 
 from dashboard.api import open_stream
 from dashboard.export import csv_chunks
-from dashboard.query import NoSnapshotError, Warehouse, observations_parquet
+from dashboard.query import NoSnapshotError, Warehouse, observations_parquet, open_observations_parquet
 
 #: The whole ``observations`` table with its sources' names. No ORDER BY (a sort would have to
 #: see every row before sending the first): rows come roughly in the file's order.
@@ -21,6 +21,19 @@ SNAPSHOT_QUERY = """
 """
 
 
+#: Bytes per chunk when a Parquet object is relayed from object storage.
+RELAY_CHUNK = 1 << 20
+
+
+def _chunks(stream):
+    """The stream's bytes in chunks, closed at the end: memory stays flat however large the file."""
+    try:
+        while chunk := stream.read(RELAY_CHUNK):
+            yield bytes(chunk)
+    finally:
+        stream.close()
+
+
 def register_routes(server: Flask, warehouse: Warehouse) -> None:
     @server.get("/download/snapshot.parquet")
     def snapshot_parquet():
@@ -28,8 +41,12 @@ def register_routes(server: Flask, warehouse: Warehouse) -> None:
             snapshot = warehouse.snapshot()
         except NoSnapshotError as error:
             return Response(str(error), status=503, mimetype="text/plain")
-        return send_file(observations_parquet(snapshot), mimetype="application/vnd.apache.parquet",
-                         as_attachment=True, download_name=f"observations-{snapshot.snapshot_id}.parquet")
+        name = f"observations-{snapshot.snapshot_id}.parquet"
+        local = observations_parquet(snapshot)
+        if local is not None:
+            return send_file(local, mimetype="application/vnd.apache.parquet", as_attachment=True, download_name=name)
+        return Response(_chunks(open_observations_parquet(snapshot)), mimetype="application/vnd.apache.parquet",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @server.get("/download/snapshot.csv")
     def snapshot_csv():

@@ -1,6 +1,6 @@
 """The ETL's run history as the dashboard sees it: last successful refresh, last failure.
 
-Reads ``<warehouse>/runs.jsonl`` (written by :mod:`etl.history`) on each call — a few kB —
+Reads the tail of ``<warehouse>/runs.jsonl`` (written by :mod:`etl.history`) on each call — a few kB —
 so every gunicorn worker sees a new run without shared state. The component builder is pure.
 """
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from dash import Dash, Input, Output, dcc, html
 
 from dashboard import ids
+from etl.storage import Store, open_store
 
 HISTORY_NAME = "runs.jsonl"
 #: Only the tail of the file is read: the status needs the last few runs, not all of them.
@@ -78,19 +79,18 @@ class RunStatus:
     runs: list[dict] = field(default_factory=list)
 
 
-def read_recent_runs(warehouse: Path) -> list[dict]:
-    """The most recent runs (oldest first); damaged or cut lines are skipped."""
-    path = Path(warehouse) / HISTORY_NAME
+def read_recent_runs(warehouse: Path | str | Store) -> list[dict]:
+    """The most recent runs (oldest first); damaged or cut lines are skipped.
+
+    ``warehouse`` is a directory, an ``s3://`` URL or a store (:mod:`etl.storage`): only the
+    file's tail is read (a range request on object storage, re-read at most every few seconds).
+    """
     try:
-        with open(path, "rb") as handle:
-            handle.seek(0, 2)
-            size = handle.tell()
-            handle.seek(max(0, size - TAIL_BYTES))
-            data = handle.read()
+        data = open_store(warehouse).history_tail(TAIL_BYTES + 1)
     except OSError:
         return []
     lines = data.split(b"\n")
-    if size > TAIL_BYTES:
+    if len(data) > TAIL_BYTES:
         lines = lines[1:]  # the first line may be cut
     runs = []
     for line in lines:
@@ -146,7 +146,7 @@ def run_status_element(*, refresh_ms: int = 60_000) -> html.Div:
     )
 
 
-def register_run_status(app: Dash, warehouse: Path) -> None:
+def register_run_status(app: Dash, warehouse: Path | str | Store) -> None:
     """Fill ``run-status`` on load, on a language change and every minute."""
 
     @app.callback(Output(ids.RUN_STATUS, "children"), Input(ids.LANG, "value"), Input(ids.RUN_STATUS_TICK, "n_intervals"))

@@ -1,7 +1,8 @@
 """Command line.
 
-* ``python -m etl run [--raw DIR] [--warehouse DIR] [--reference DIR] [--force] [--wait S] [--keep N]``:
-  one refresh (skipped when nothing changed).
+* ``python -m etl run [--raw DIR] [--warehouse DIR|s3://bucket/prefix] [--reference DIR] [--force] [--wait S] [--keep N]``:
+  one refresh (skipped when nothing changed); an ``s3://`` warehouse is configured by the usual
+  ``AWS_*`` environment variables (:mod:`etl.s3`).
 * ``python -m etl schedule --cron "0 6 * * *"`` (or ``--seconds N``): refresh on a schedule, in the foreground.
 * ``python -m etl history [--limit N]``: the recorded runs as a table.
 * ``python -m etl extract RELEASE [--out CANDIDATES.csv]``: candidate figures from a press
@@ -23,12 +24,13 @@ from typing import TextIO
 
 from etl.extract import add_arguments as add_extract_arguments
 from etl.extract import run_extract
-from etl.history import format_table, read_runs
+from etl.history import format_table
 from etl.lock import LockBusyError
 from etl.pipeline import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE
 from etl.refresh import RefreshResult, refresh
 from etl.report import summarise, summary_lines
 from etl.retention import DEFAULT_GRACE, DEFAULT_KEEP
+from etl.storage import StorageError, open_store, warehouse_location
 
 #: How many problems are printed before the rest are only counted.
 MAX_PRINTED = 500
@@ -46,7 +48,7 @@ def _refresh_kwargs(args: argparse.Namespace) -> dict:
     }
 
 
-def _report(result: RefreshResult, warehouse: Path) -> int:
+def _report(result: RefreshResult, warehouse: Path | str) -> int:
     if result.outcome == "failed" and result.failure == "operational":
         print(f"ETL failed: {result.errors[0]}; nothing published, 'current' unchanged.", file=sys.stderr)
         for line in result.messages:
@@ -70,19 +72,20 @@ def _report(result: RefreshResult, warehouse: Path) -> int:
         print(line)
     if result.outcome == "ok":
         rows = result.record.get("rows", {})
-        print(f"Published snapshot {result.snapshot_id} -> {warehouse / 'current'} "
+        print(f"Published snapshot {result.snapshot_id} -> {warehouse}/current "
               f"({rows.get('observations', 0)} observations, {rows.get('sources', 0)} sources) in {result.duration_s:.1f} s")
     if result.pruned:
         print(f"Pruned {len(result.pruned)} old snapshot(s): {', '.join(result.pruned)}")
     return 0
 
 
-def _print_problems(result: RefreshResult, warehouse: Path, stream: TextIO) -> None:
+def _print_problems(result: RefreshResult, warehouse: Path | str, stream: TextIO) -> None:
     """Problems grouped by kind, each with its count and first lines; where the full list is."""
     for line in summary_lines(result.record.get("problems") or summarise(result.problems), result.problems):
         print(line, file=stream)
     if result.record.get("problems_file"):
-        print(f"every problem, one line per cell: {warehouse / result.record['problems_file']}", file=stream)
+        where = f"{str(warehouse).rstrip('/')}/{result.record['problems_file']}"
+        print(f"every problem, one line per cell: {where}", file=stream)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -91,6 +94,9 @@ def _run(args: argparse.Namespace) -> int:
     except LockBusyError as error:
         print(f"ETL not run: {error}", file=sys.stderr)
         return EXIT_LOCKED
+    except StorageError as error:
+        print(f"ETL failed: {error}; nothing published, 'current' unchanged.", file=sys.stderr)
+        return EXIT_FAILED
     return _report(result, args.warehouse)
 
 
@@ -109,7 +115,11 @@ def _schedule(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    runs = read_runs(args.warehouse, limit=args.limit)
+    try:
+        runs = open_store(args.warehouse).read_runs(limit=args.limit)
+    except StorageError as error:
+        print(f"cannot read the run history: {error}", file=sys.stderr)
+        return EXIT_FAILED
     if not runs:
         print(f"no runs recorded in {args.warehouse}")
         return 0
@@ -119,7 +129,8 @@ def _history(args: argparse.Namespace) -> int:
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="input directory (default data/raw)")
-    parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="warehouse directory (default data/warehouse)")
+    parser.add_argument("--warehouse", type=warehouse_location, default=DEFAULT_WAREHOUSE,
+                        help="warehouse directory (default data/warehouse) or s3://bucket/prefix")
     parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE, help="reference tables (default data/reference)")
 
 
@@ -152,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.set_defaults(handler=_schedule)
 
     history = commands.add_parser("history", help="show recorded runs")
-    history.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
+    history.add_argument("--warehouse", type=warehouse_location, default=DEFAULT_WAREHOUSE)
     history.add_argument("--limit", type=int, default=20, help="show the last N runs (default 20)")
     history.set_defaults(handler=_history)
 

@@ -43,16 +43,22 @@ def read_runs(warehouse: Path, *, limit: int | None = None) -> list[dict]:
     path = history_path(warehouse)
     if not path.exists():
         return []
-    runs = []
     with open(path, encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(record, dict):
-                runs.append(record)
+        runs = parse_runs(handle)
     return runs[-limit:] if limit else runs
+
+
+def parse_runs(lines: Iterable[str]) -> list[dict]:
+    """Run records from JSON lines; a damaged or cut line is skipped (a crash mid-write)."""
+    runs = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict):
+            runs.append(record)
+    return runs
 
 
 def error_lines(lines: Iterable[str]) -> tuple[list[str], int]:

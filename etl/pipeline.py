@@ -30,12 +30,12 @@ from etl.derive import (
 from etl.model import OBSERVATIONS_SCHEMA, SOURCES_SCHEMA, WAREHOUSE_ORDER
 from etl.normalize import normalise
 from etl.problems import InputError, Problem, errors
-from etl.publish import publish
 from etl.readers import is_data_file, reader_for
 from etl.readers.base import empty_figures, empty_sources
 from etl.readers.sidecar import SUFFIX as SIDECAR_SUFFIX
 from etl.readers.sidecar import load_sidecar, sidecar_path
 from etl.reference import file_key, load_reference, reference_files
+from etl.storage import Store, open_store
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_WAREHOUSE = Path("data/warehouse")
@@ -233,11 +233,13 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def run(raw: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE, reference: Path = DEFAULT_REFERENCE, *, now: datetime | None = None) -> RunResult:
-    """Build and publish a snapshot; raise :class:`InputError` (publishing nothing) on bad input."""
+def run(raw: Path = DEFAULT_RAW, warehouse: Path | str | Store = DEFAULT_WAREHOUSE, reference: Path = DEFAULT_REFERENCE,
+        *, now: datetime | None = None) -> RunResult:
+    """Build and publish a snapshot (to a directory or ``s3://`` URL); raise :class:`InputError`
+    (publishing nothing) on bad input. Warnings come back in ``RunResult.warnings``."""
     warnings: list[Problem] = []
     tables, manifest, derived = prepare(raw, reference, report=warnings)
-    snapshot_id = publish(warehouse, tables, manifest, now=now or datetime.now(UTC))  # type: ignore[arg-type]
+    snapshot_id = open_store(warehouse).publish(tables, manifest, now=now or datetime.now(UTC))  # type: ignore[arg-type]
     counts = {name: (frame.num_rows if hasattr(frame, "num_rows") else len(frame)) for name, (frame, _) in tables.items()}
     return RunResult(
         snapshot_id=snapshot_id,

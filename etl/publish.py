@@ -96,6 +96,18 @@ def _test_pause() -> None:
         time.sleep(float(pause))
 
 
+def manifest_document(snapshot_id: str, now: datetime, manifest: dict[str, object],
+                      tables: dict[str, tuple[pd.DataFrame | pa.Table, pa.Schema | None]]) -> dict[str, object]:
+    """The ``manifest.json`` of a snapshot (the same for a local and an object-storage warehouse)."""
+    return {
+        "snapshot_id": snapshot_id,
+        "created_at": now.isoformat(),
+        "schema_version": SCHEMA_VERSION,
+        **manifest,
+        "row_counts": {name: len(frame) for name, (frame, _) in tables.items()},  # len() of a Table is its rows
+    }
+
+
 def publish(
     warehouse: Path,
     tables: dict[str, tuple[pd.DataFrame | pa.Table, pa.Schema | None]],
@@ -115,13 +127,7 @@ def publish(
     staging.mkdir()
     for name, (frame, schema) in tables.items():
         _write_table(frame, staging / f"{name}.parquet", schema)
-    full_manifest = {
-        "snapshot_id": snapshot_id,
-        "created_at": now.isoformat(),
-        "schema_version": SCHEMA_VERSION,
-        **manifest,
-        "row_counts": {name: len(frame) for name, (frame, _) in tables.items()},  # len() of a Table is its rows
-    }
+    full_manifest = manifest_document(snapshot_id, now, manifest, tables)
     _write_durably(staging / "manifest.json", json.dumps(full_manifest, indent=2, ensure_ascii=False, default=str))
     _write_durably(staging / UNPUBLISHED, "")
     _fsync_dir(staging)

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import errno
-import json
 import os
 import time
 import traceback
@@ -22,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from etl.history import MAX_ERROR_LINES, append_run, error_lines, read_runs
-from etl.lock import LockBusyError, warehouse_lock
+from etl.history import MAX_ERROR_LINES, error_lines
+from etl.lock import LockBusyError
 from etl.pipeline import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE, code_version, input_hashes, run
 from etl.problems import InputError, Problem, errors
-from etl.publish import clean_temporaries, current_snapshot
-from etl.report import run_name, sample, summarise, write_problems
-from etl.retention import DEFAULT_GRACE, DEFAULT_KEEP, prune_candidates, remove_snapshots
+from etl.report import render_problems, run_name, sample, summarise
+from etl.retention import DEFAULT_GRACE, DEFAULT_KEEP
+from etl.storage import StorageError, Store, open_store
 
 
 @dataclass
@@ -49,15 +48,9 @@ class RefreshResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def current_manifest(warehouse: Path) -> dict | None:
+def current_manifest(warehouse: Path | str | Store) -> dict | None:
     """The manifest of the snapshot ``current`` points at, or None."""
-    snapshot = current_snapshot(warehouse)
-    if snapshot is None:
-        return None
-    try:
-        return json.loads((snapshot / "manifest.json").read_text())
-    except (OSError, ValueError):
-        return None
+    return open_store(warehouse).current_manifest()
 
 
 def is_up_to_date(manifest: dict | None, inputs: dict[str, str], version: str) -> bool:
@@ -71,7 +64,7 @@ RECORD_PAUSE_ENV = "ETL_TEST_RECORD_PAUSE"
 
 def refresh(
     raw: Path = DEFAULT_RAW,
-    warehouse: Path = DEFAULT_WAREHOUSE,
+    warehouse: Path | str | Store = DEFAULT_WAREHOUSE,
     reference: Path = DEFAULT_REFERENCE,
     *,
     force: bool = False,
@@ -84,26 +77,29 @@ def refresh(
     Taking the lock is inside the error handling: a warehouse that cannot be written (read-only,
     no permission, a missing parent that cannot be made) is a failed run with one clear line, not
     a traceback, and is recorded in ``runs.jsonl`` when that file can be written at all.
+    ``warehouse`` is a directory or an ``s3://bucket/prefix`` URL (:mod:`etl.storage`).
     """
     started = datetime.now(UTC)
     clock = time.monotonic()
     inputs: dict[str, str] = {}
     record: dict = {"started_at": started.isoformat(), "forced": force}
     state = {"recorded": False}
+    store: Store | None = None
     try:
-        with warehouse_lock(warehouse, wait=wait):
-            recover_unrecorded(warehouse)
-            clean_temporaries(warehouse)
+        store = open_store(warehouse)
+        with store.lock(wait=wait):
+            recover_unrecorded(store)
+            store.clean_temporaries()
             inputs = input_hashes(raw, reference)
             version = code_version()
-            manifest = current_manifest(warehouse)
+            manifest = store.current_manifest()
             if not force and is_up_to_date(manifest, inputs, version):
                 snapshot_id = manifest["snapshot_id"]  # type: ignore[index]
                 result = RefreshResult("unchanged", snapshot_id, 0.0,
                                        messages=[f"unchanged: snapshot {snapshot_id} is up to date"])
                 record["rows"] = manifest.get("row_counts", {})  # type: ignore[union-attr]
             else:
-                outcome = run(raw, warehouse, reference)
+                outcome = run(raw, store, reference)
                 result = RefreshResult("ok", outcome.snapshot_id, 0.0, messages=list(outcome.messages),
                                        problems=list(outcome.warnings))
                 record["rows"] = outcome.tables
@@ -112,11 +108,11 @@ def refresh(
                     record["reconciliation"] = reconciliation
                 _test_pause(RECORD_PAUSE_ENV)
             # Recorded before pruning: a run killed while deleting old snapshots is still in the history.
-            doomed = prune_candidates(warehouse, keep=keep, grace=grace)
-            result.pruned = [p.name for p in doomed]
-            _finish(warehouse, result, record, inputs, clock)
+            doomed = store.prune_candidates(keep=keep, grace=grace)
+            result.pruned = list(doomed)
+            _finish(store, result, record, inputs, clock)
             state["recorded"] = True
-            removed = remove_snapshots(doomed)
+            removed = store.remove_snapshots(doomed)
             if len(removed) < len(doomed):
                 busy = sorted(set(result.pruned) - set(removed))
                 result.messages.append(f"kept {len(busy)} old snapshot(s) still open in the dashboard: {', '.join(busy)}")
@@ -132,14 +128,23 @@ def refresh(
             raise
         line = operational_line(error, warehouse)
         result = RefreshResult("failed", None, 0.0, errors=[line], error_count=1, failure="operational")
+        if store is None:  # not even a store (a malformed s3:// URL): nowhere to record it
+            return _unrecorded(result, record, inputs, clock)
     except Exception as error:  # recorded, then re-raised: an unexpected crash must not pass silently
         if not state["recorded"]:
             shown, count = error_lines(traceback.format_exception_only(error))
             result = RefreshResult("failed", None, 0.0, errors=[line.rstrip() for line in shown], error_count=count,
                                    failure="crash")
-            _finish_if_possible(warehouse, result, record, inputs, clock)
+            if store is not None:
+                _finish_if_possible(store, result, record, inputs, clock)
         raise
-    _finish_if_possible(warehouse, result, record, inputs, clock)
+    _finish_if_possible(store, result, record, inputs, clock)
+    return result
+
+
+def _unrecorded(result: RefreshResult, record: dict, inputs: dict[str, str], clock: float) -> RefreshResult:
+    result.duration_s = round(time.monotonic() - clock, 3)
+    result.record = {**record, "inputs": inputs, "outcome": result.outcome, "errors": result.errors}
     return result
 
 
@@ -151,6 +156,8 @@ def _test_pause(name: str) -> None:
 
 def operational_line(error: OSError, warehouse: Path) -> str:
     """One line an operator can act on: ``cannot write to /srv/wh/.etl.lock: permission denied``."""
+    if isinstance(error, StorageError):
+        return str(error)  # already says where and why (an s3:// warehouse)
     reason = (error.strerror or str(error) or type(error).__name__).lower()
     where = error.filename if error.filename is not None else warehouse
     try:
@@ -163,17 +170,18 @@ def operational_line(error: OSError, warehouse: Path) -> str:
     return f"{verb} {where}: {reason}"
 
 
-def recover_unrecorded(warehouse: Path) -> dict | None:
+def recover_unrecorded(warehouse: Path | str | Store) -> dict | None:
     """Record the current snapshot if no run did: its run was stopped after publishing, before recording.
 
     Without this, ``history`` and the dashboard's banner would name an older snapshot as the
     last refresh. The record is built from the snapshot's manifest and says it was recovered.
     """
-    manifest = current_manifest(warehouse)
+    store = open_store(warehouse)
+    manifest = store.current_manifest()
     if not manifest or not manifest.get("snapshot_id"):
         return None
     snapshot_id = manifest["snapshot_id"]
-    if any(r.get("snapshot_id") == snapshot_id and r.get("outcome") == "ok" for r in read_runs(warehouse)):
+    if any(r.get("snapshot_id") == snapshot_id and r.get("outcome") == "ok" for r in store.read_runs()):
         return None
     record = {
         "started_at": manifest.get("created_at"), "finished_at": manifest.get("created_at"), "duration_s": 0.0,
@@ -181,21 +189,21 @@ def recover_unrecorded(warehouse: Path) -> dict | None:
         "rows": manifest.get("row_counts", {}), "recovered": True, "errors": [], "error_count": 0, "pruned": [],
         "messages": ["recorded after the fact: the run that published this snapshot stopped before recording it"],
     }
-    append_run(warehouse, record)
+    store.append_run(record)
     return record
 
 
-def _finish_if_possible(warehouse: Path, result: RefreshResult, record: dict, inputs: dict[str, str],
+def _finish_if_possible(store: Store, result: RefreshResult, record: dict, inputs: dict[str, str],
                         clock: float) -> None:
     """Record a failed run; if even that fails (a read-only warehouse), say so in the result."""
     try:
-        _finish(warehouse, result, record, inputs, clock)
+        _finish(store, result, record, inputs, clock)
     except OSError as error:
         result.record = record
-        result.messages.append(f"this run is not in runs.jsonl: {operational_line(error, warehouse)}")
+        result.messages.append(f"this run is not in runs.jsonl: {operational_line(error, store.location)}")
 
 
-def _finish(warehouse: Path, result: RefreshResult, record: dict, inputs: dict[str, str], clock: float) -> None:
+def _finish(store: Store, result: RefreshResult, record: dict, inputs: dict[str, str], clock: float) -> None:
     result.duration_s = round(time.monotonic() - clock, 3)
     record.update(
         finished_at=datetime.now(UTC).isoformat(),
@@ -211,21 +219,19 @@ def _finish(warehouse: Path, result: RefreshResult, record: dict, inputs: dict[s
     if result.failure:
         record["failure"] = result.failure
     if result.problems:
-        _record_problems(warehouse, result, record)
+        _record_problems(store, result, record)
     result.record = record
-    append_run(warehouse, record)
+    store.append_run(record)
 
 
-def _record_problems(warehouse: Path, result: RefreshResult, record: dict) -> None:
+def _record_problems(store: Store, result: RefreshResult, record: dict) -> None:
     """The grouped problem summary in the record, and every problem in ``runs/<run>.problems.csv``."""
     record["problems"] = summarise(result.problems)
     record["warning_count"] = len(result.problems) - len(errors(result.problems))
     if result.outcome == "ok":
         record["warnings"] = sample(result.problems, MAX_ERROR_LINES)
-    name = run_name(datetime.fromisoformat(record["started_at"]))
+    name = f"{run_name(datetime.fromisoformat(record['started_at']))}.problems.csv"
     try:
-        path = write_problems(warehouse, name, result.problems)
+        record["problems_file"] = store.put_run_file(name, render_problems(result.problems))
     except OSError as error:
-        result.messages.append(f"the list of problems is not saved: {operational_line(error, warehouse)}")
-        return
-    record["problems_file"] = path.relative_to(warehouse).as_posix()
+        result.messages.append(f"the list of problems is not saved: {error}")

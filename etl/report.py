@@ -103,19 +103,30 @@ def _cell(text: object) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def write_problems(warehouse: Path, name: str, problems: list[Problem]) -> Path:
-    """Every problem of a run in ``<warehouse>/runs/<name>.problems.csv`` (written whole, then renamed)."""
-    folder = warehouse / RUNS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.problems.csv"
+def render_problems(problems: list[Problem]) -> bytes:
+    """Every problem as a CSV file: a header, one line per problem; UTF-8 with a BOM (Excel), CRLF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["severity", "kind", "file", "row", "column", "reason"])
     for p in problems:
         writer.writerow([_cell(v) for v in (p.severity, p.kind, p.file, "" if p.row is None else p.row, p.column or "", p.reason)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_run_file(warehouse: Path, name: str, data: bytes) -> Path:
+    """``<warehouse>/runs/<name>``, written whole then renamed; the oldest problem files beyond
+    :data:`KEEP_FILES` are removed."""
+    folder = warehouse / RUNS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8", newline="")
+    temporary.write_bytes(data)
     os.replace(temporary, path)
     for old in sorted(folder.glob("*.problems.csv"))[:-KEEP_FILES]:
         old.unlink(missing_ok=True)
     return path
+
+
+def write_problems(warehouse: Path, name: str, problems: list[Problem]) -> Path:
+    """Every problem of a run in ``<warehouse>/runs/<name>.problems.csv``."""
+    return write_run_file(warehouse, f"{name}.problems.csv", render_problems(problems))

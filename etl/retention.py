@@ -51,6 +51,21 @@ def published_snapshots(warehouse: Path) -> list[Path]:
     return sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
 
 
+def doomed_ids(snapshots: list[tuple[str, datetime]], current: str | None, *, keep: int = DEFAULT_KEEP,
+               grace: timedelta = DEFAULT_GRACE, now: datetime | None = None) -> list[str]:
+    """Rules (1)–(3) apart from any storage: ``snapshots`` are (id, created_at) of served snapshots, oldest first.
+
+    Shared by the local directory and the object-storage warehouse (:mod:`etl.s3`), so both keep
+    exactly the same snapshots.
+    """
+    now = now or datetime.now(UTC)
+    protected = {name for name, _ in snapshots[-max(keep, 1):]}
+    if current is not None:
+        protected.add(current)
+    return [older for (older, _), (_, newer_created) in pairwise(snapshots)
+            if older not in protected and now - newer_created >= grace]
+
+
 def prune_candidates(warehouse: Path, *, keep: int = DEFAULT_KEEP, grace: timedelta = DEFAULT_GRACE,
                      now: datetime | None = None) -> list[Path]:
     """The snapshots :func:`prune` would remove."""
@@ -61,16 +76,8 @@ def prune_candidates(warehouse: Path, *, keep: int = DEFAULT_KEEP, grace: timede
     orphans = [p for p in every if p.name != current_name and (p / UNPUBLISHED).exists()]
     doomed = [p for p in orphans if now - _created_at(p) >= grace]
     snapshots = [p for p in every if p not in orphans]
-    protected = {p.name for p in snapshots[-max(keep, 1):]}
-    if current_name is not None:
-        protected.add(current_name)
-    for older, newer in pairwise(snapshots):
-        if older.name in protected:
-            continue
-        if now - _created_at(newer) < grace:
-            continue
-        doomed.append(older)
-    return doomed
+    names = set(doomed_ids([(p.name, _created_at(p)) for p in snapshots], current_name, keep=keep, grace=grace, now=now))
+    return doomed + [p for p in snapshots if p.name in names]
 
 
 def prune(warehouse: Path, *, keep: int = DEFAULT_KEEP, grace: timedelta = DEFAULT_GRACE,

@@ -10,6 +10,7 @@ from dashboard.i18n import t
 from dashboard.provenance import source_summary, sources_panel
 from dashboard.query import Warehouse
 from dashboard.table import column_defs, table_rows
+from dashboard.viewcache import cached_view
 from dashboard.views import build_view
 
 
@@ -35,7 +36,7 @@ def register(app: Dash, warehouse: Warehouse) -> None:
             # New data were published since the filters were validated: revalidate them first.
             return (no_update,) * 5 + (f"{t('new_snapshot', lang)} {snapshot.snapshot_id}", no_update,
                                        snapshot_line(snapshot, lang), (refresh or 0) + 1)
-        view = build_view(snapshot, state)
+        view = cached_view(snapshot, state, build_view)  # shared by every worker and node (dashboard.cache)
         rows = view.rows
         message = "" if not rows.dropna(subset=["value"]).empty else t("no_data", lang)
         if view.missing and not message:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import etl.publish as publish
-import etl.refresh as refresh_module
+import etl.retention as retention
 from dashboard.query import Warehouse
 from etl.history import read_runs
 from etl.publish import SNAPSHOTS, UNPUBLISHED, current_snapshot
@@ -59,7 +59,7 @@ def test_the_run_is_recorded_before_pruning(paths, monkeypatch):
     def killed(_paths):
         raise KeyboardInterrupt  # stopped while deleting old snapshots
 
-    monkeypatch.setattr(refresh_module, "remove_snapshots", killed)
+    monkeypatch.setattr(retention, "remove_snapshots", killed)
     with pytest.raises(KeyboardInterrupt):
         refresh(paths["raw"], paths["warehouse"], paths["reference"], force=True, keep=1, grace=timedelta(0))
     last = read_runs(paths["warehouse"])[-1]
