@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test venv warehouse lint format bench bench-quick bench-scale clean
+.PHONY: run test venv warehouse lint format bench bench-quick bench-scale bench-extract clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ bench: venv $(BENCH_VENV)/bin/datasette
 # Small and quick (under a minute): checks the suite runs; writes to bench/work/quick/, not the committed results.
 bench-quick: venv
 	$(PY) -m bench --quick
+
+# The extractor scored on the labelled corpus (releases read from ../shared, labels in tests/data/releases/):
+# writes bench/extract-results.md and prints it.
+bench-extract: venv
+	$(PY) -m bench.extract
 
 # Scale-out (docs/scale-out.md): 1 vs 2 nodes behind nginx, with and without Redis, on a local
 # S3-protocol server; needs redis-server and nginx (.ci/run installs them). → bench/RESULTS-scale.md

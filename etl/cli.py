@@ -22,8 +22,8 @@ from functools import partial
 from pathlib import Path
 from typing import TextIO
 
-from etl.extract import add_arguments as add_extract_arguments
-from etl.extract import run_extract
+from etl.extract.cli import add_arguments as add_extract_arguments
+from etl.extract.cli import run_extract
 from etl.history import format_table
 from etl.lock import LockBusyError
 from etl.pipeline import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-MEASURES = ("level", "yoy_pct", "share_pct", "rank", "target")
+MEASURES = ("level", "yoy_pct", "share_pct", "rank", "target", "mom_pct", "pp_change", "pp_change_prev", "contribution_pp")
+#: ``mom_pct``: growth on the previous period. ``pp_change``: change in percentage points on the
+#: same period a year earlier — of the figure's own rate (an indicator in percent, such as the
+#: sales ratio; a share) or, for an indicator counted in money or things, of its year-on-year
+#: growth. ``pp_change_prev``: the same on the previous period (the previous month, or 1-6月 for
+#: 1-7月). ``contribution_pp``: the points of its parent's growth a part contributed (拉动).
+#: Each measure's unit and bounds are in data/reference/measures.csv.
 STATUSES = ("reported", "derived", "estimated", "provisional", "revised", "target", "suppressed", "not_available")
 QUALIFIERS = ("exact", "at_least", "at_most", "about")
 PRICE_BASES = ("", "current", "comparable")

@@ -161,8 +161,8 @@ def _scale_numbers(text: pd.Series, multiplier: pd.Series, ok: pd.Series) -> pd.
 
 
 def _check_dimensions(
-    out: _Collector, figures: pd.DataFrame, reference: Reference, indicator: pd.Series, measure: pd.Series,
-    units: _Resolved, bad_unit: pd.Series, base_unit: pd.Series,
+    out: _Collector, figures: pd.DataFrame, reference: Reference, indicator: pd.Series, product: pd.Series,
+    measure: pd.Series, units: _Resolved, bad_unit: pd.Series, base_unit: pd.Series,
 ) -> None:
     """A unit must measure what its figure measures (``measures.csv``, ``indicators.csv``, ``units*.csv``).
 
@@ -180,7 +180,8 @@ def _check_dimensions(
              lambda r: f"a {r['_measure']} figure must be in {r['_own_unit']}, not {r['unit']!r}")
     unit_base = units.get(lambda u: u.base_unit if u is not None else "")
     unit_dimension = units.get(lambda u: u.dimension if u is not None else "")
-    indicator_dimension = _map_unique(indicator, reference.dimension)
+    # A physical indicator measures its product's dimension: production of steel is mass.
+    indicator_dimension = _Resolved.of_pairs(indicator, product, lambda pair: reference.dimension(*pair)).get(lambda d: d)
     counted = indicator_dimension.map(reference.dimensions).eq(True)
     fits = ((unit_base != "") & (unit_dimension == indicator_dimension)) | (
         (unit_base == "") & ((unit_dimension == "") | counted)
@@ -190,12 +191,13 @@ def _check_dimensions(
         figures["_unit_base"] = unit_base
         figures["_unit_dimension"] = unit_dimension
         figures["_indicator_code"] = indicator
+        figures["_product_code"] = product
         figures["_indicator_dimension"] = indicator_dimension
 
         def reason(row: pd.Series) -> str:
             what = f"measures {row['_unit_dimension']}" if row["_unit_base"] else "is a counting word"
             return (f"unit {row['unit']!r} {what}, but {row['_indicator_code']} measures {row['_indicator_dimension']} "
-                    f"(base unit {reference.default_unit(row['_indicator_code'])}): the unit does not fit the indicator")
+                    f"(base unit {reference.default_unit(row['_indicator_code'], row['_product_code'])}): the unit does not fit the indicator")
 
         out.rows(wrong, "unit", reason)
 
@@ -259,6 +261,11 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
         return from_alias.where(from_alias != "", figures.get(name, ""))
 
     indicator = implied.get(lambda d: d.get("indicator", ""))
+    if reference.product_lookup:  # product names and aliases → codes (products.csv)
+        product_code = _map_unique(figures["product"], lambda t: reference.product_lookup.get(fold(t)) if t else "")
+        out.rows(product_code.isna(), "product",
+                 lambda r: f"unknown product {r['product']!r} (not a code, name or alias in data/reference/products.csv)")
+        figures["product"] = product_code.fillna(figures["product"])
     product = dimension("product")
     # A share target ("more than 18% of the nation by 2025") stays a share, with status target.
     measure = dimension("measure").replace("", "level")
@@ -301,10 +308,10 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
     out.rows(bad_unit, "unit", lambda r: str(unit_of(r["unit"])))
     good_units = _Resolved(units.codes, [None if isinstance(u, UnitError) else u for u in units.results], units.index)
     base_unit = good_units.get(lambda u: u.base_unit if u is not None else "")
-    default_units = _map_unique(indicator, reference.default_unit)
+    default_units = _Resolved.of_pairs(indicator, product, lambda pair: reference.default_unit(*pair)).get(lambda u: u)
     base_unit = base_unit.where(base_unit != "", default_units)
     multiplier = good_units.get(lambda u: u.multiplier if u is not None else 1.0, "float64")
-    _check_dimensions(out, figures, reference, indicator, measure, good_units, bad_unit, base_unit)
+    _check_dimensions(out, figures, reference, indicator, product, measure, good_units, bad_unit, base_unit)
 
     qualifier = figures["qualifier"].where(figures["qualifier"] != "", good_units.get(lambda u: u.qualifier if u is not None else "exact"))
     out.rows(~qualifier.isin(QUALIFIERS), "qualifier", lambda r: f"unknown qualifier {r['qualifier']!r} (expected one of {', '.join(QUALIFIERS)})")

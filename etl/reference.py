@@ -29,14 +29,19 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "dimensions": ("code", "counted", "name_zh", "name_en", "description"),
     "measures": ("code", "name_zh", "name_en", "base_unit", "min", "max", "future_periods", "improbable_ratio", "definition"),
     "statuses": ("code", "name_zh", "name_en", "future_periods", "definition"),
+    "products": ("code", "name_zh", "name_en", "industry_code", "unit", "aliases"),
+    "scopes": ("code", "kind", "name_zh", "name_en", "aliases"),
     "series_breaks": (
         "region", "region_level", "industry", "indicator", "product", "scope", "break_date", "note_en", "note_zh", "source",
     ),
 }
 #: Tables a reference folder may leave out (no file: no rows).
-OPTIONAL_TABLES = {"series_breaks"}
+OPTIONAL_TABLES = {"series_breaks", "products", "scopes"}
+#: Dimensions that are not physical: an indicator measuring one never takes its product's unit.
+NON_PHYSICAL_DIMENSIONS = frozenset({"", "money", "money_per_person", "dimensionless"})
 #: Columns a table may omit (filled with "").
-OPTIONAL_COLUMNS = {"scheme", "valid_from", "valid_to", "aliases", "isic", "version", "definition", "description", "min_level"}
+OPTIONAL_COLUMNS = {"scheme", "valid_from", "valid_to", "aliases", "isic", "version", "definition", "description", "min_level",
+                    "kind", "unit", "industry_code"}
 
 
 def fold(text: str) -> str:
@@ -93,6 +98,12 @@ class Reference:
     measure_rules: dict[str, MeasureRule] = field(default_factory=dict)
     #: Status → whether a figure of that status may be for a period after its publication.
     future_statuses: dict[str, bool] = field(default_factory=dict)
+    #: Base unit → the dimension it measures (tonnes → mass).
+    base_dimensions: dict[str, str] = field(default_factory=dict)
+    product_lookup: dict[str, str] = field(default_factory=dict)
+    scope_lookup: dict[str, str] = field(default_factory=dict)
+    #: Product code → the base unit its output is counted in (products.csv).
+    product_units: dict[str, str] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
 
     @property
@@ -107,13 +118,36 @@ class Reference:
     def indicators(self) -> pd.DataFrame:
         return self.tables["indicators"]
 
-    def default_unit(self, indicator: str) -> str:
+    @property
+    def products(self) -> pd.DataFrame:
+        return self.tables["products"]
+
+    @property
+    def scopes(self) -> pd.DataFrame:
+        return self.tables["scopes"]
+
+    def _physical_product_unit(self, indicator: str, product: str) -> str:
+        """The product's own base unit when the indicator counts physical output (production,
+        sales or exports volumes): steel in tonnes, electricity in kWh, phones in items."""
+        found = self.indicator_defs.get(indicator)
+        if not product or found is None or found.dimension in NON_PHYSICAL_DIMENSIONS:
+            return ""
+        return self.product_units.get(product, "")
+
+    def default_unit(self, indicator: str, product: str = "") -> str:
         """The base unit an indicator is measured in when the printed unit is only a scale."""
+        own = self._physical_product_unit(indicator, product)
+        if own:
+            return own
         found = self.indicator_defs.get(indicator)
         return found.base_unit if found else ""
 
-    def dimension(self, indicator: str) -> str:
-        """The dimension an indicator measures (money, vehicles, count, ...); "" if unknown."""
+    def dimension(self, indicator: str, product: str = "") -> str:
+        """The dimension an indicator measures (money, vehicles, count, ...), for a product its
+        unit's (production of steel measures mass); "" if unknown."""
+        own = self._physical_product_unit(indicator, product)
+        if own:
+            return self.base_dimensions.get(own, "")
         found = self.indicator_defs.get(indicator)
         return found.dimension if found else ""
 
@@ -253,6 +287,14 @@ def load_reference(
     reference = Reference(tables=tables, files=files)
     reference.region_lookup = _coded_lookup(tables["regions"], "region", problems)
     reference.industry_lookup = _coded_lookup(tables["industries"], "industry", problems)
+    tables["products"]["parent_code"] = ""
+    tables["scopes"]["parent_code"] = ""
+    reference.product_lookup = _coded_lookup(tables["products"], "product", problems)
+    reference.scope_lookup = _coded_lookup(tables["scopes"], "scope", problems)
+    industry_codes = set(tables["industries"]["code"])
+    for row in tables["products"].itertuples(index=False):
+        if row.industry_code and row.industry_code not in industry_codes:
+            problems.append(Problem(row.ref_file, row.ref_row, "industry_code", f"industry {row.industry_code!r} is not in industries"))
 
     indicator_codes = set(tables["indicators"]["code"])
     for row in tables["indicators"].itertuples(index=False):
@@ -276,6 +318,11 @@ def load_reference(
     for row in tables["qualifiers"].itertuples(index=False):
         reference.qualifier_lookup[fold(row.word)] = (row.qualifier, row.status)
     _load_dimensions(reference, tables, problems)
+    for row in tables["products"].itertuples(index=False):
+        if row.unit and row.unit not in reference.base_dimensions:
+            problems.append(Problem(row.ref_file, row.ref_row, "unit", f"base unit {row.unit!r} is not the base unit of any unit in units*.csv"))
+        elif row.unit:
+            reference.product_units[row.code] = row.unit
     from etl.derive.breaks import check_rules  # the rules' meaning lives with the derivations
 
     problems.extend(check_rules(tables["series_breaks"]))
@@ -342,6 +389,7 @@ def _load_dimensions(reference: Reference, tables: dict[str, pd.DataFrame], prob
             continue
         reference.unit_lookup[key] = defined
 
+    reference.base_dimensions = {base: dimension for base, (dimension, _) in base_dimension.items()}
     for row in tables["indicators"].itertuples(index=False):
         where = (row.ref_file, row.ref_row)
         if row.dimension not in reference.dimensions:

@@ -44,7 +44,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-MEASURES = {"level", "yoy_pct", "share_pct", "rank", "target"}
+MEASURES = {"level", "yoy_pct", "share_pct", "rank", "target", "mom_pct", "pp_change", "pp_change_prev", "contribution_pp"}
 STATUSES = {"", "reported", "derived", "estimated", "provisional", "revised", "target", "suppressed", "not_available"}
 QUALIFIERS = {"", "exact", "at_least", "at_most", "about"}
 PRICE_BASES = {"", "current", "comparable"}
@@ -56,6 +56,8 @@ SOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
 #: A number as etl/numbers.py reads it with a decimal point: plain, or grouped by commas in thousands.
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 WIDE = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)}, "．": ".", "，": ",", "－": "-", "\u2212": "-", "＋": "+"})
+#: Dimensions of indicators that never take their product's unit (etl/reference.py NON_PHYSICAL_DIMENSIONS).
+NON_PHYSICAL = {"", "money", "money_per_person", "dimensionless"}
 #: Columns whose cut cannot be seen: a file ending in one of them without a line break is an error.
 NUMBER_COLUMNS = {"value", "multiplier", "min", "max", "min_level", "improbable_ratio"}
 
@@ -188,6 +190,9 @@ class Checker:
             if base and base_dimension.setdefault(base, dimension) != dimension:
                 self.problem(where, line, "dimension", f"base unit {base!r} is {base_dimension[base]}, not {dimension}")
             self.units[fold(row["symbol"])] = (base, multiplier, dimension)
+        self.base_dimension = base_dimension
+        self.products, _ = self.coded("products")
+        self.product_unit = {row["code"]: row.get("unit", "") for _, _, row in self.table("products")}
         indicators = self.table("indicators")
         indicator_codes = {r["code"] for _, _, r in indicators}
         self.indicators: dict[str, dict[str, str]] = {}
@@ -241,10 +246,19 @@ class Checker:
             return "", f"unknown qualifier word(s) {unknown} in unit {text!r} (not in qualifiers.csv)"
         return self.units[fold(symbol)][0], None
 
-    def unit_fits(self, text: str, indicator: str) -> str | None:
+    def wanted(self, indicator: str, product: str) -> tuple[str, str]:
+        """(dimension, base unit) a level of ``indicator`` measures: a physical indicator takes its
+        product's unit (production of steel is mass, in tonnes), as the ETL does."""
+        code = self.products.get(fold(product), product) if product else ""
+        own = self.product_unit.get(code, "")
+        if own and self.dimension.get(indicator, "") not in NON_PHYSICAL:
+            return self.base_dimension.get(own, ""), own
+        return self.dimension.get(indicator, ""), self.default_unit.get(indicator, "")
+
+    def unit_fits(self, text: str, indicator: str, product: str = "") -> str | None:
         """Why a level's unit does not measure the indicator's dimension, or None when it does."""
         base, _, dimension = self.units[fold(BRACKETS.sub("", text).strip())]
-        wanted = self.dimension.get(indicator, "")
+        wanted = self.wanted(indicator, product)[0]
         if not wanted or (base and dimension == wanted) or (not base and (not dimension or self.counted.get(wanted))):
             return None
         what = f"measures {dimension}" if base else "is a counting word"
@@ -354,11 +368,11 @@ class Checker:
         base, reason = self.unit(row.get("unit", ""))
         if reason:
             self.problem(where, number_, "unit", reason)
-        base = base or self.default_unit.get(indicator, "")
+        base = base or self.wanted(indicator, dim("product"))[1]
         needed = self.measures.get(measure, {}).get("base_unit", "")
         if needed and not reason and base != needed:
             self.problem(where, number_, "unit", f"a {measure} figure must be in {needed}, not {row['unit']!r}")
-        if not needed and not reason and (misfit := self.unit_fits(row["unit"], indicator)):
+        if not needed and not reason and (misfit := self.unit_fits(row["unit"], indicator, dim("product"))):
             self.problem(where, number_, "unit", misfit)
         value = number(row.get("value", ""))
         if value is None and row.get("status") not in ("suppressed", "not_available"):

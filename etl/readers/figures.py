@@ -35,7 +35,11 @@ from etl.readers.sidecar import FIGURE_KEYS, Sidecar, load_sidecar
 from etl.readers.textfile import decode_file
 
 FIGURE_REQUIRED = ("region", "indicator", "period", "value", "unit", "source_id")
-FIGURE_OPTIONAL = (*(c for c in FIGURE_FIELDS if c not in FIGURE_REQUIRED), "note", "year")
+#: Columns of a candidates file (``python -m etl extract``, the review page): read, never published.
+#: With a ``review`` column only the rows marked ``accepted`` are figures.
+REVIEW_COLUMNS = ("review", "excerpt", "confidence")
+REVIEW_VALUES = ("candidate", "accepted", "rejected")
+FIGURE_OPTIONAL = (*(c for c in FIGURE_FIELDS if c not in FIGURE_REQUIRED), "note", "year", *REVIEW_COLUMNS)
 SOURCE_REQUIRED = ("source_id", "title", "publisher")
 
 FIGURE_SUFFIXES = (".figures.csv", ".figures.xlsx")
@@ -168,6 +172,8 @@ def read(path: Path, raw_root: Path) -> ReadResult:
         return _sources(rel, header, frame, problems)
     if not _check_header(header, FIGURE_REQUIRED, FIGURE_OPTIONAL, rel, problems, sidecar.fields):
         return ReadResult(empty_figures(), empty_sources(), problems)
+    if "review" in frame:
+        frame = _accepted(frame, rel, problems)
     if frame.empty:
         return ReadResult(empty_figures(), empty_sources(), problems)
     figures = pd.DataFrame(index=frame.index)
@@ -204,3 +210,13 @@ def _sources(rel: str, header: list[str], frame: pd.DataFrame, problems: list[Pr
     sources["_file"] = rel
     sources["_row"] = [int(r["_row"]) for r in records]
     return ReadResult(empty_figures(), sources, problems)
+
+
+def _accepted(table: pd.DataFrame, rel: str, problems: list[Problem]) -> pd.DataFrame:
+    """The rows a reviewer accepted; a review cell that is none of the three words is an error
+    (an empty cell too: a row nobody decided on is neither published nor silently dropped)."""
+    review = table["review"].str.lower()
+    for index in table.index[~review.isin(REVIEW_VALUES)]:
+        problems.append(Problem(rel, int(table.at[index, "_row"]), "review",
+                                f"review is {table.at[index, 'review']!r}: write accepted, rejected or candidate"))
+    return table.loc[review == "accepted"].reset_index(drop=True)
