@@ -20,6 +20,7 @@ import sys
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
+from typing import TextIO
 
 from etl.extract.cli import add_arguments as add_extract_arguments
 from etl.extract.cli import run_extract
@@ -27,6 +28,7 @@ from etl.history import format_table
 from etl.lock import LockBusyError
 from etl.pipeline import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE
 from etl.refresh import RefreshResult, refresh
+from etl.report import summarise, summary_lines
 from etl.retention import DEFAULT_GRACE, DEFAULT_KEEP
 from etl.storage import StorageError, open_store, warehouse_location
 
@@ -52,6 +54,10 @@ def _report(result: RefreshResult, warehouse: Path | str) -> int:
         for line in result.messages:
             print(line, file=sys.stderr)
         return EXIT_FAILED
+    if result.outcome == "failed" and result.problems:
+        _print_problems(result, warehouse, sys.stderr)
+        print(f"ETL failed: {result.error_count} problem(s); nothing published, 'current' unchanged.", file=sys.stderr)
+        return EXIT_FAILED
     if result.outcome == "failed":
         for line in result.errors[:MAX_PRINTED]:
             print(line, file=sys.stderr)
@@ -60,6 +66,8 @@ def _report(result: RefreshResult, warehouse: Path | str) -> int:
                   file=sys.stderr)
         print(f"ETL failed: {result.error_count} problem(s); nothing published, 'current' unchanged.", file=sys.stderr)
         return EXIT_FAILED
+    if result.problems:
+        _print_problems(result, warehouse, sys.stdout)
     for line in result.messages:
         print(line)
     if result.outcome == "ok":
@@ -69,6 +77,15 @@ def _report(result: RefreshResult, warehouse: Path | str) -> int:
     if result.pruned:
         print(f"Pruned {len(result.pruned)} old snapshot(s): {', '.join(result.pruned)}")
     return 0
+
+
+def _print_problems(result: RefreshResult, warehouse: Path | str, stream: TextIO) -> None:
+    """Problems grouped by kind, each with its count and first lines; where the full list is."""
+    for line in summary_lines(result.record.get("problems") or summarise(result.problems), result.problems):
+        print(line, file=stream)
+    if result.record.get("problems_file"):
+        where = f"{str(warehouse).rstrip('/')}/{result.record['problems_file']}"
+        print(f"every problem, one line per cell: {where}", file=stream)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -44,6 +44,7 @@ OBSERVATIONS_SCHEMA = pa.schema(
         ("period_start", pa.date32()),
         ("period_end", pa.date32()),
         ("period_kind", pa.string()),
+        ("period_published", pa.string()),
         ("measure", pa.string()),
         ("share_of", pa.string()),
         ("price_basis", pa.string()),

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from etl import numbers
 from etl.model import (
     AUTHORITY_RANK,
     FIGURE_KEY,
@@ -30,13 +29,16 @@ from etl.model import (
 )
 from etl.periods import PeriodError, parse_period
 from etl.problems import Problem
+from etl.readers.sidecar import unpack
 from etl.reference import Reference, fold
 from etl.units import UnitError, parse_unit
 
 _SOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-#: Signs and separators publishers print inside numbers: thousands commas, full-width minus.
-_NUMBER_NOISE = str.maketrans({",": "", "，": "", " ": "", "\u2212": "-", "－": "-", "＋": "+"})
+
+
+#: Columns a reader may add to its figures, with their defaults: the decimal mark its sidecar
+#: declares, the period text as printed (when the period field is rebuilt from a header).
+HIDDEN_FIELDS = {"_decimal": ".", "_period_published": ""}
 
 
 @dataclass
@@ -44,17 +46,43 @@ class Normalised:
     observations: pd.DataFrame
     sources: pd.DataFrame
     problems: list[Problem]
+    #: Per observation (same index): the value's column in its file and the value as printed,
+    #: for checks that report a cell (etl/checks.py).
+    cells: pd.DataFrame | None = None
 
 
 class _Collector:
-    """Problems for rows whose value failed a per-distinct-text lookup."""
+    """Problems for rows whose value failed a per-distinct-text lookup.
+
+    A value that came from one place for many figures — a sidecar key, an NBS column header,
+    the ``指标：`` line — is reported once, at that place, not once per figure: readers put
+    its location in ``_at_<field>`` (etl/readers/sidecar.py :func:`location`).
+    """
 
     def __init__(self, figures: pd.DataFrame):
         self.figures = figures
         self.problems: list[Problem] = []
+        #: Rows with a problem: later checks (duplicates, plausibility) skip them, so one
+        #: mistake is reported once, not again as its consequences.
+        self.flagged = np.zeros(len(figures), dtype=bool)
 
-    def rows(self, mask: pd.Series, column: str | Callable[[pd.Series], str], reason: str | Callable[[pd.Series], str]) -> None:
-        for _, row in self.figures.loc[mask].iterrows():
+    def rows(self, mask: pd.Series, column: str | Callable[[pd.Series], str], reason: str | Callable[[pd.Series], str],
+             field: str | None = None) -> None:
+        if not mask.any():
+            return
+        self.flagged |= mask.to_numpy(dtype=bool)
+        origin = f"_at_{field or (column if isinstance(column, str) else '')}"
+        selected = self.figures.loc[mask]
+        if origin in selected:
+            placed = selected[origin] != ""
+            seen: set[tuple[str, str]] = set()
+            for _, row in selected.loc[placed].drop_duplicates(origin).iterrows():
+                why = reason(row) if callable(reason) else reason
+                if (row[origin], why) not in seen:
+                    seen.add((row[origin], why))
+                    self.problems.append(Problem(*unpack(row[origin]), why))
+            selected = selected.loc[~placed]
+        for _, row in selected.iterrows():
             col = column(row) if callable(column) else column
             why = reason(row) if callable(reason) else reason
             self.problems.append(Problem(row["_file"], int(row["_row"]), col, why))
@@ -106,18 +134,6 @@ def _scale_number(text: str, multiplier: float) -> float:
     return float(text) * multiplier
 
 
-def _is_number(text: pd.Series) -> pd.Series:
-    """``text.str.fullmatch(_NUMBER)``, fast: RE2 (Arrow) accepts the ASCII numbers; the few it
-    rejects are checked again with Python's regex (whose ``\\d`` also accepts other digits)."""
-    array = pa.array(text.to_numpy(dtype=object), type=pa.string())
-    fast = pc.match_substring_regex(array, f"^(?:{_NUMBER.pattern})$").to_numpy(zero_copy_only=False)
-    result = pd.Series(fast.astype(bool), index=text.index)
-    rest = ~result
-    if rest.any():
-        result[rest] = text[rest].str.fullmatch(_NUMBER.pattern).fillna(False).astype("bool")
-    return result
-
-
 def _scale_numbers(text: pd.Series, multiplier: pd.Series, ok: pd.Series) -> pd.Series:
     """:func:`_scale_number` for every row where ``ok`` (NaN elsewhere), vectorised.
 
@@ -139,7 +155,8 @@ def _scale_numbers(text: pd.Series, multiplier: pd.Series, ok: pd.Series) -> pd.
         value[power_of_ten] = (text[power_of_ten] + "e" + exponents).to_numpy(dtype=object).astype("float64")
     other = ok_array & ~power_of_ten
     if other.any():
-        value[other] = text[other].to_numpy(dtype=object).astype("float64") * mult[other]
+        with np.errstate(over="ignore"):  # an overflow is reported by the caller (inf is out of range)
+            value[other] = text[other].to_numpy(dtype=object).astype("float64") * mult[other]
     return pd.Series(value, index=text.index, dtype="float64")
 
 
@@ -165,7 +182,7 @@ def _check_dimensions(
     unit_dimension = units.get(lambda u: u.dimension if u is not None else "")
     # A physical indicator measures its product's dimension: production of steel is mass.
     indicator_dimension = _Resolved.of_pairs(indicator, product, lambda pair: reference.dimension(*pair)).get(lambda d: d)
-    counted = indicator_dimension.map(reference.dimensions).fillna(False).astype("bool")
+    counted = indicator_dimension.map(reference.dimensions).eq(True)
     fits = ((unit_base != "") & (unit_dimension == indicator_dimension)) | (
         (unit_base == "") & ((unit_dimension == "") | counted)
     )
@@ -221,6 +238,8 @@ def sources_table(raw_sources: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem
 def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Reference) -> Normalised:
     """Resolve every figure; return observations, sources and all problems found."""
     figures = figures.reset_index(drop=True)
+    for column, default in HIDDEN_FIELDS.items():  # optional reader columns (etl/readers/base.py)
+        figures[column] = figures[column].fillna(default).astype("str") if column in figures else default
     sources, problems = sources_table(raw_sources)
     out = _Collector(figures)
 
@@ -275,7 +294,7 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
     periods = _Resolved.of_pairs(figures["period"], figures["period_kind"], period_of)
     bad_period = periods.get(lambda p: isinstance(p, PeriodError), "bool")
     out.rows(bad_period, lambda r: "period" if r["_column"] in ("", "value") else r["_column"],
-             lambda r: str(period_of((r["period"], r["period_kind"]))))
+             lambda r: str(period_of((r["period"], r["period_kind"]))), field="period")
 
     # Printed unit → base unit, scale, qualifier.
     def unit_of(text: str) -> object:
@@ -301,15 +320,19 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
     status = status.where(status != "", np.where(measure == "target", "target", "reported"))
     out.rows(~status.isin(STATUSES), "status", lambda r: f"unknown status {r['status']!r} (expected one of {', '.join(STATUSES)})")
 
-    # Value: a number as printed, in the printed scale.
-    text = figures["value"]
-    for noise, replacement in _NUMBER_NOISE.items():  # str.translate, one vectorised replace per character
-        text = text.str.replace(chr(noise), replacement or "", regex=False)
-    is_number = _is_number(text)
+    # Value: a number as printed (etl/numbers.py: one strict parser for every reader), in the printed scale.
+    decimal = figures.get("_decimal", ".")
+    text, is_number = numbers.parse(figures["value"], decimal)
+    empty = figures["value"].str.strip() == ""
     valueless = status.isin(VALUELESS_STATUSES)
-    out.rows((text == "") & ~valueless, lambda r: r["_column"] or "value", "missing value (leave it empty only with status suppressed or not_available)")
-    out.rows((text != "") & ~is_number, lambda r: r["_column"] or "value", lambda r: f"not a number: {r['value']!r}")
+    out.rows(empty & ~valueless, lambda r: r["_column"] or "value", "missing value (leave it empty only with status suppressed or not_available)")
+    out.rows(~empty & ~is_number, lambda r: r["_column"] or "value", lambda r: numbers.reason(r["value"], r.get("_decimal", ".")))
     value = _scale_numbers(text, multiplier, is_number & ~bad_unit)
+    out_of_range = (is_number & ~bad_unit).to_numpy(dtype=bool) & ~numbers.finite(value.to_numpy())
+    if out_of_range.any():
+        out.rows(pd.Series(out_of_range, index=figures.index), lambda r: r["_column"] or "value",
+                 lambda r: f"number out of range: {r['value']!r} in {r['unit']!r} is beyond what a double can hold")
+        value[out_of_range] = np.nan
 
     # Source → vintage.
     known = sources.set_index("source_id")
@@ -336,6 +359,7 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
             "period_start": good_periods.get(lambda p: p.start if p is not None else None),
             "period_end": good_periods.get(lambda p: p.end if p is not None else None),
             "period_kind": good_periods.get(lambda p: p.kind if p is not None else ""),
+            "period_published": figures["_period_published"].where(figures["_period_published"] != "", figures["period"]),
             "measure": measure,
             "share_of": share_of,
             "price_basis": price_basis,
@@ -351,13 +375,19 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
             "vintage": vintage,
             "input_file": figures["_file"],
             "input_row": figures["_row"].astype("int32"),
+            "_column": figures["_column"].where(figures["_column"] != "", "value"),
+            "_value_text": figures["value"],
         }
     )
     problems.extend(out.problems)
-    problems.extend(_duplicates(observations))
+    observations["_flagged"] = out.flagged
+    problems.extend(_duplicates(observations.loc[~out.flagged]))
     observations = _drop_repeats(observations)
+    cells = observations[["_column", "_value_text", "_flagged"]].rename(
+        columns={"_column": "column", "_value_text": "value_text", "_flagged": "flagged"})
+    observations = observations.drop(columns=["_column", "_value_text", "_flagged"])
     observations["is_default"] = default_rows(observations, sources)
-    return Normalised(observations, sources, problems)
+    return Normalised(observations, sources, problems, cells)
 
 
 def _text_or_missing(value: object) -> object:

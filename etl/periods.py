@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 PERIOD_KINDS = ("month", "quarter", "half", "year", "ytd", "span")
+#: ``span``: any run of whole months, possibly over several years (``2014-06/2022-12``).
 
 _CN_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _EN_MONTHS = {
@@ -47,7 +48,9 @@ class Period:
         if self.kind == "month":
             return f"{self.start:%Y-%m}"
         if self.kind == "span":
-            return f"{self.start.year}–{self.end.year}"
+            if self.start.month == 1 and self.end.month == 12:
+                return f"{self.start.year}–{self.end.year}"
+            return f"{self.start:%Y-%m}–{self.end:%Y-%m}"
         return f"{self.start:%Y-%m}..{self.end:%m}"
 
 
@@ -84,12 +87,9 @@ def month_range(year: int, first: int, last: int, text: str, kind: str | None) -
         return Period(start, end, inferred)
     allowed = _allowed_kinds(first, length)
     if kind not in allowed:
-        reason = (
-            "a year-to-date period must start in January"
-            if kind == "ytd"
-            else f"period {text!r} cannot be of kind {kind!r}"
-        )
-        raise PeriodError(f"{reason} (period {text!r}, kind {kind!r})")
+        if kind == "ytd":
+            raise PeriodError(f"a year-to-date period must start in January (period {text!r}, kind {kind!r})")
+        raise PeriodError(f"period {text!r} cannot be of kind {kind!r}")
     return Period(start, end, kind)
 
 
@@ -120,6 +120,24 @@ def _allowed_kinds(first: int, length: int) -> set[str]:
     if length == 6 and first in (1, 7):
         kinds.add("half")
     return kinds
+
+
+def month_span(y1: int, m1: int, y2: int, m2: int, text: str, kind: str | None) -> Period:
+    """A span from month ``m1`` of ``y1`` to month ``m2`` of ``y2``, with its real start.
+
+    A cumulative total since 2014-06 or a target for 2023-03..2027-12 is such a span; it is
+    never moved to the calendar years around it.
+    """
+    for year in (y1, y2):
+        _check_year(year, text)
+    for month in (m1, m2):
+        _check_month(month, text)
+    start, end = date(y1, m1, 1), _month_end(y2, m2)
+    if end < start:
+        raise PeriodError(f"period {text!r} ends before it starts")
+    if kind not in (None, "", "span"):
+        raise PeriodError(f"period {text!r} is not a calendar {kind}: it can only be of kind 'span'")
+    return Period(start, end, "span")
 
 
 def _year_span(first: int, last: int, text: str, kind: str | None) -> Period:
@@ -178,10 +196,10 @@ def parse_period(text: str, kind: str | None = None) -> Period:
         g = match.groups()
         if form == "iso_range":
             y1, m1, y2, m2 = (int(x) for x in g)
-            if y1 != y2:
-                if m1 == 1 and m2 == 12:
-                    return _year_span(y1, y2, cleaned, kind)
-                raise PeriodError(f"period {cleaned!r} crosses a year boundary")
+            if y1 != y2 and m1 == 1 and m2 == 12:
+                return _year_span(y1, y2, cleaned, kind)
+            if y1 != y2 or kind == "span":
+                return month_span(y1, m1, y2, m2, cleaned, kind)
             return month_range(y1, m1, m2, cleaned, kind)
         if form == "years":
             return _year_span(int(g[0]), int(g[1]), cleaned, kind)

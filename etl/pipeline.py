@@ -8,6 +8,8 @@ written, so the last published snapshot stays what readers see.
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from etl import SCHEMA_VERSION
+from etl.checks import plausibility
 from etl.derive import (
     RECONCILIATION_SCHEMA,
     SERIES_BREAKS_SCHEMA,
@@ -26,17 +29,18 @@ from etl.derive import (
 )
 from etl.model import OBSERVATIONS_SCHEMA, SOURCES_SCHEMA, WAREHOUSE_ORDER
 from etl.normalize import normalise
-from etl.problems import InputError, Problem
+from etl.problems import InputError, Problem, errors
 from etl.readers import is_data_file, reader_for
 from etl.readers.base import empty_figures, empty_sources
 from etl.readers.sidecar import SUFFIX as SIDECAR_SUFFIX
-from etl.readers.sidecar import sidecar_path
-from etl.reference import load_reference, reference_files
+from etl.readers.sidecar import load_sidecar, sidecar_path
+from etl.reference import file_key, load_reference, reference_files
 from etl.storage import Store, open_store
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_WAREHOUSE = Path("data/warehouse")
 DEFAULT_REFERENCE = Path("data/reference")
+LOG = logging.getLogger(__name__)
 
 
 @dataclass
@@ -47,6 +51,27 @@ class RunResult:
     sources: int
     tables: dict[str, int] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
+    #: Problems that did not stop the run (an improbable value, a file without a final line break).
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def unexpected(where: str, stage: str, error: BaseException) -> Problem:
+    """An exception the code did not expect, as one located problem (never a traceback on screen).
+
+    The traceback goes to the log at DEBUG level, for a developer; the person running the ETL
+    sees which file or stage failed and why.
+    """
+    LOG.debug("unexpected error in %s (%s)", where, stage, exc_info=error)
+    return Problem(where, None, None, f"unexpected error while {stage}: {type(error).__name__}: {error}")
+
+
+def guarded(where: str, stage: str, problems: list[Problem], function: Callable[[], object]) -> object | None:
+    """``function()``, or None with a located problem when it raises."""
+    try:
+        return function()
+    except Exception as error:  # every failure becomes a problem with a location
+        problems.append(unexpected(where, stage, error))
+        return None
 
 
 def file_hash(path: Path) -> str:
@@ -77,11 +102,15 @@ def read_inputs(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], d
     for path in discover(raw):
         rel = path.relative_to(raw).as_posix()
         hash_with_sidecar(path, rel, hashes)
-        reader = reader_for(path)
+        reader = guarded(rel, "choosing a reader", problems, lambda path=path: reader_for(path))
         if reader is None:
-            problems.append(Problem(rel, None, None, "no reader recognises this file (see docs/input-format.md)"))
+            if not problems or problems[-1].file != rel:
+                problems.append(Problem(rel, None, None, "no reader recognises this file (see docs/input-format.md)"))
             continue
-        result = reader.read(path, raw)
+        result = guarded(rel, f"reading it ({reader.__name__.rsplit('.', 1)[-1]} reader)", problems,
+                         lambda reader=reader, path=path: reader.read(path, raw))
+        if result is None:
+            continue
         figures.append(result.figures)
         sources.append(result.sources)
         problems.extend(result.problems)
@@ -93,10 +122,27 @@ def read_inputs(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], d
     )
 
 
-def build(raw: Path, reference_dir: Path) -> tuple[dict[str, tuple[pd.DataFrame, object]], dict[str, object]]:
+def sidecar_definitions(raw: Path) -> dict[str, list[dict[str, object]]]:
+    """Reference rows that sidecars define (``indicators:``, ``units:``), for the whole run.
+
+    Only the definitions are taken here; each sidecar's other problems are reported once, by
+    the reader of its data file.
+    """
+    definitions: dict[str, list[dict[str, object]]] = {}
+    for path in discover(raw):
+        if sidecar_path(path).is_file():
+            sidecar, _ = load_sidecar(path, path.relative_to(raw).as_posix())
+            for table, rows in sidecar.definitions.items():
+                definitions.setdefault(table, []).extend(rows)
+    return definitions
+
+
+def build(
+    raw: Path, reference_dir: Path, *, report: list[Problem] | None = None
+) -> tuple[dict[str, tuple[pd.DataFrame, object]], dict[str, object]]:
     """The tables a run would publish, as pandas frames (dates as ``datetime.date``), and the
     manifest: what :func:`run` writes, for inspection."""
-    tables, manifest, derived = prepare(raw, reference_dir)
+    tables, manifest, derived = prepare(raw, reference_dir, report=report)
     with derived:
         frames = {
             name: (derived.observations if name == "observations" else _as_frame(table), schema)
@@ -109,29 +155,48 @@ def _as_frame(table: object) -> pd.DataFrame:
     return table.to_pandas() if isinstance(table, pa.Table) else table  # type: ignore[return-value]
 
 
-def prepare(raw: Path, reference_dir: Path) -> tuple[dict[str, tuple[object, object]], dict[str, object], DeriveResult]:
+def prepare(
+    raw: Path, reference_dir: Path, *, report: list[Problem] | None = None
+) -> tuple[dict[str, tuple[object, object]], dict[str, object], DeriveResult]:
     """Read, normalise and check everything; return the tables to publish (observations as one
     Arrow table, in the warehouse's order), the manifest and the derive stage's result.
 
-    Raises :class:`InputError` listing every problem when the input is not clean.
+    Raises :class:`InputError` listing every problem when any is an error; warnings go into
+    ``report`` (when given) and the run goes on.
     """
     if not raw.is_dir():
         raise InputError([Problem(str(raw), None, None, "raw data directory does not exist")])
-    reference, problems = load_reference(reference_dir)
+    problems: list[Problem] = []
+    definitions = guarded(str(raw), "reading the sidecars' definitions", problems, lambda: sidecar_definitions(raw)) or {}
+    loaded = guarded(str(reference_dir), "loading the reference tables", problems,
+                     lambda: load_reference(reference_dir, extra=definitions))
+    if loaded is None:
+        raise InputError(problems)
+    reference, reference_problems = loaded  # type: ignore[misc]
+    problems.extend(reference_problems)
     figures, raw_sources, read_problems, hashes = read_inputs(raw)
     problems.extend(read_problems)
-    if figures.empty and not problems:
+    if figures.empty and not errors(problems):
         problems.append(Problem(str(raw), None, None, "no figures found: nothing to publish"))
-    normalised = normalise(figures, raw_sources, reference)
-    problems.extend(normalised.problems)
-    if problems:
+    normalised = guarded("(all files)", "normalising the figures", problems, lambda: normalise(figures, raw_sources, reference))
+    if normalised is None:
         raise InputError(problems)
-    derived = derive_all(
+    problems.extend(normalised.problems)
+    # On every figure that normalised, errors elsewhere or not: one pass shows every kind of problem.
+    problems.extend(guarded("(all files)", "checking plausibility", problems,
+                            lambda: plausibility(normalised.observations, normalised.sources, reference, cells=normalised.cells)) or [])
+    if errors(problems):
+        raise InputError(problems)
+    if report is not None:
+        report.extend(problems)
+    derived = guarded("(all files)", "deriving figures", problems, lambda: derive_all(
         normalised.observations,
         reference.tables["regions"],
         reference.tables.get("series_breaks"),
         order_by=WAREHOUSE_ORDER,
-    )
+    ))
+    if derived is None:
+        raise InputError(problems)
     del normalised.observations  # the derive stage holds the rows now (as Arrow): one copy, not two
     tables: dict[str, tuple[object, object]] = {
         "observations": (derived.output, OBSERVATIONS_SCHEMA),
@@ -143,7 +208,7 @@ def prepare(raw: Path, reference_dir: Path) -> tuple[dict[str, tuple[object, obj
     for name in ("regions", "industries", "indicators", "units"):
         tables[name] = (reference.tables[name].drop(columns=["ref_file", "ref_row"]), None)
     for path in reference.files:
-        hashes[f"reference/{path.name}"] = file_hash(path)
+        hashes[file_key(path, reference_dir)] = file_hash(path)
     manifest = {"inputs": hashes, "code_version": code_version(), "schema_version": SCHEMA_VERSION}
     return tables, manifest, derived
 
@@ -157,7 +222,7 @@ def input_hashes(raw: Path, reference_dir: Path) -> dict[str, str]:
     for path in discover(raw) if raw.is_dir() else []:
         hash_with_sidecar(path, path.relative_to(raw).as_posix(), hashes)
     for path in reference_files(reference_dir):
-        hashes[f"reference/{path.name}"] = file_hash(path)
+        hashes[file_key(path, reference_dir)] = file_hash(path)
     return hashes
 
 
@@ -172,16 +237,18 @@ def code_version() -> str:
 def run(raw: Path = DEFAULT_RAW, warehouse: Path | str | Store = DEFAULT_WAREHOUSE, reference: Path = DEFAULT_REFERENCE,
         *, now: datetime | None = None) -> RunResult:
     """Build and publish a snapshot (to a directory or ``s3://`` URL); raise :class:`InputError`
-    (publishing nothing) on bad input."""
-    tables, manifest, derived = prepare(raw, reference)
+    (publishing nothing) on bad input. Warnings come back in ``RunResult.warnings``."""
+    warnings: list[Problem] = []
+    tables, manifest, derived = prepare(raw, reference, report=warnings)
     with derived:
         snapshot_id = open_store(warehouse).publish(tables, manifest, now=now or datetime.now(UTC))  # type: ignore[arg-type]
     counts = {name: len(frame) for name, (frame, _) in tables.items()}
     return RunResult(
         snapshot_id=snapshot_id,
-        files=len([k for k in manifest["inputs"] if not k.startswith("reference/") and not k.endswith(SIDECAR_SUFFIX)]),  # type: ignore[union-attr]
+        files=len([k for k in manifest["inputs"] if not k.startswith(("reference/", "reference.local/")) and not k.endswith(SIDECAR_SUFFIX)]),  # type: ignore[union-attr]
         observations=derived.published,
         sources=counts["sources"],
         tables=counts,
         messages=derived.messages(),
+        warnings=warnings,
     )

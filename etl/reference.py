@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl.csvtable import read_table
 from etl.encoding import DecodeError, read_text
-from etl.model import MEASURES
+from etl.model import MEASURES, STATUSES
 from etl.problems import Problem
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -27,6 +28,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "qualifiers": ("word", "qualifier", "status"),
     "dimensions": ("code", "counted", "name_zh", "name_en", "description"),
     "measures": ("code", "name_zh", "name_en", "base_unit", "min", "max", "future_periods", "improbable_ratio", "definition"),
+    "statuses": ("code", "name_zh", "name_en", "future_periods", "definition"),
     "products": ("code", "name_zh", "name_en", "industry_code", "unit", "aliases"),
     "scopes": ("code", "kind", "name_zh", "name_en", "aliases"),
     "series_breaks": (
@@ -94,6 +96,8 @@ class Reference:
     #: Dimension code → whether counting words (个, 台, units) fit it.
     dimensions: dict[str, bool] = field(default_factory=dict)
     measure_rules: dict[str, MeasureRule] = field(default_factory=dict)
+    #: Status → whether a figure of that status may be for a period after its publication.
+    future_statuses: dict[str, bool] = field(default_factory=dict)
     #: Base unit → the dimension it measures (tonnes → mass).
     base_dimensions: dict[str, str] = field(default_factory=dict)
     product_lookup: dict[str, str] = field(default_factory=dict)
@@ -148,28 +152,43 @@ class Reference:
         return found.dimension if found else ""
 
 
+#: Numeric columns: a file cut in one of them, on its last line, is an error (etl/csvtable.py).
+NUMBER_COLUMNS = ("multiplier", "min", "max", "min_level", "improbable_ratio")
+
+
 def _read_table(path: Path, name: str, root: Path, problems: list[Problem]) -> pd.DataFrame | None:
+    """One reference CSV, read as strictly as any input: every row the header's width, every
+    quote closed, no unknown column (a misspelt one would silently be empty)."""
     rel = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
     try:
         text, _ = read_text(path)
     except DecodeError as error:
-        problems.append(Problem(rel, None, None, str(error)))
+        problems.append(Problem(rel, error.line, None, str(error)))
         return None
-    from io import StringIO
-
-    frame = pd.read_csv(StringIO(text), dtype="str", keep_default_na=False, skipinitialspace=False)
-    frame.columns = [c.strip() for c in frame.columns]
-    missing = [c for c in TABLE_COLUMNS[name] if c not in frame.columns and c not in OPTIONAL_COLUMNS]
-    if missing:
-        problems.append(Problem(rel, 1, None, f"missing column(s) {', '.join(missing)}"))
+    table = read_table(text, rel, problems, number_columns=NUMBER_COLUMNS)
+    if table is None:
+        return None
+    frame = table.frame
+    missing = [c for c in TABLE_COLUMNS[name] if c not in table.header and c not in OPTIONAL_COLUMNS]
+    unknown = [c for c in table.header if c not in TABLE_COLUMNS[name]]
+    if missing or unknown:
+        for column in missing:
+            problems.append(Problem(rel, 1, column, "required column is missing"))
+        for column in unknown:
+            problems.append(Problem(rel, 1, column, f"unknown column (expected some of {', '.join(TABLE_COLUMNS[name])})"))
         return None
     for column in TABLE_COLUMNS[name]:
         if column not in frame:
             frame[column] = ""
-        frame[column] = frame[column].astype("str").str.strip()
+        frame[column] = frame[column].astype("str")
+    frame = frame.rename(columns={"_row": "ref_row"})
     frame["ref_file"] = rel
-    frame["ref_row"] = range(2, len(frame) + 2)
-    return frame
+    return frame[[*TABLE_COLUMNS[name], "ref_file", "ref_row"]]
+
+
+def local_directory(directory: Path) -> Path:
+    """Where a user keeps reference rows of their own: ``data/reference.local/`` beside ``data/reference/``."""
+    return directory.with_name(directory.name + ".local")
 
 
 def _add_names(
@@ -222,23 +241,43 @@ def table_files(directory: Path, name: str) -> list[Path]:
 
 
 def reference_files(directory: Path) -> list[Path]:
-    """Every file :func:`load_reference` reads — hashed by incremental runs without parsing."""
-    return [path for name in TABLE_COLUMNS for path in table_files(directory, name)]
+    """Every file :func:`load_reference` reads — hashed by incremental runs without parsing —
+    the project's tables and the user's ``<directory>.local/`` ones."""
+    local = local_directory(directory)
+    return [path for root in (directory, local) if root.is_dir() for name in TABLE_COLUMNS for path in table_files(root, name)]
 
 
-def load_reference(directory: Path) -> tuple[Reference, list[Problem]]:
-    """Load every reference table under ``directory``; return it with the problems found."""
+def file_key(path: Path, directory: Path) -> str:
+    """A reference file's key in a snapshot manifest's ``inputs``: ``reference/units.csv``,
+    ``reference.local/units.csv``."""
+    return f"reference.local/{path.name}" if path.parent == local_directory(directory) else f"reference/{path.name}"
+
+
+def load_reference(
+    directory: Path, *, extra: dict[str, list[dict[str, object]]] | None = None
+) -> tuple[Reference, list[Problem]]:
+    """Load every reference table under ``directory`` and ``<directory>.local/``, plus ``extra``
+    rows (from sidecars: table → rows with ``ref_file``/``ref_row``); return them with the
+    problems found. Local and extra rows are checked exactly like the project's own."""
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     files: list[Path] = []
+    local = local_directory(directory)
     for name, columns in TABLE_COLUMNS.items():
-        paths = table_files(directory, name)
+        paths = [p for root in (directory, local) if root.is_dir() for p in table_files(root, name)]
         frames = []
         for path in paths:
             files.append(path)
-            frame = _read_table(path, name, directory, problems)
+            frame = _read_table(path, name, path.parent, problems)
             if frame is not None:
                 frames.append(frame)
+        rows = (extra or {}).get(name, [])
+        if rows:
+            added = pd.DataFrame.from_records(rows)
+            for column in columns:
+                if column not in added:
+                    added[column] = ""
+            frames.append(added[[*columns, "ref_file", "ref_row"]].astype({c: "str" for c in columns}))
         if not frames and name not in OPTIONAL_TABLES:
             problems.append(Problem(str(directory / f"{name}.csv"), None, None, f"no {name} reference table"))
         if not frames:
@@ -383,3 +422,13 @@ def _load_dimensions(reference: Reference, tables: dict[str, pd.DataFrame], prob
     for code in MEASURES:
         if code not in reference.measure_rules and tables["measures"]["ref_file"].size:
             problems.append(Problem(str(tables["measures"]["ref_file"].iloc[0]), None, None, f"measure {code!r} has no row"))
+    for row in tables["statuses"].itertuples(index=False):
+        if row.code not in STATUSES:
+            problems.append(Problem(row.ref_file, row.ref_row, "code", f"unknown status {row.code!r} (the model's statuses are {', '.join(STATUSES)})"))
+            continue
+        if row.future_periods not in ("yes", "no"):
+            problems.append(Problem(row.ref_file, row.ref_row, "future_periods", f"expected yes or no, not {row.future_periods!r}"))
+        reference.future_statuses[row.code] = row.future_periods == "yes"
+    for code in STATUSES:
+        if code not in reference.future_statuses and tables["statuses"]["ref_file"].size:
+            problems.append(Problem(str(tables["statuses"]["ref_file"].iloc[0]), None, None, f"status {code!r} has no row"))

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from etl.history import error_lines
+from etl.history import MAX_ERROR_LINES, error_lines
 from etl.lock import LockBusyError
 from etl.pipeline import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE, code_version, input_hashes, run
-from etl.problems import InputError
+from etl.problems import InputError, Problem, errors
+from etl.report import render_problems, run_name, sample, summarise
 from etl.retention import DEFAULT_GRACE, DEFAULT_KEEP
 from etl.storage import StorageError, Store, open_store
 
@@ -43,6 +44,8 @@ class RefreshResult:
     record: dict = field(default_factory=dict)
     #: Why a failed run failed: ``input`` (problems in the files), ``operational`` (I/O), ``crash``.
     failure: str | None = None
+    #: Every problem of the run (errors and warnings), grouped in the record (etl/report.py).
+    problems: list[Problem] = field(default_factory=list)
 
 
 def current_manifest(warehouse: Path | str | Store) -> dict | None:
@@ -97,7 +100,8 @@ def refresh(
                 record["rows"] = manifest.get("row_counts", {})  # type: ignore[union-attr]
             else:
                 outcome = run(raw, store, reference)
-                result = RefreshResult("ok", outcome.snapshot_id, 0.0, messages=list(outcome.messages))
+                result = RefreshResult("ok", outcome.snapshot_id, 0.0, messages=list(outcome.messages),
+                                       problems=list(outcome.warnings))
                 record["rows"] = outcome.tables
                 reconciliation = getattr(outcome, "reconciliation", None)
                 if reconciliation is not None:
@@ -117,8 +121,8 @@ def refresh(
     except LockBusyError:
         raise
     except InputError as error:
-        shown, count = error_lines(str(p) for p in error.problems)
-        result = RefreshResult("failed", None, 0.0, errors=shown, error_count=count, failure="input")
+        result = RefreshResult("failed", None, 0.0, errors=sample(errors(error.problems), MAX_ERROR_LINES),
+                               error_count=len(errors(error.problems)), failure="input", problems=error.problems)
     except OSError as error:
         if state["recorded"]:
             raise
@@ -214,5 +218,20 @@ def _finish(store: Store, result: RefreshResult, record: dict, inputs: dict[str,
     )
     if result.failure:
         record["failure"] = result.failure
+    if result.problems:
+        _record_problems(store, result, record)
     result.record = record
     store.append_run(record)
+
+
+def _record_problems(store: Store, result: RefreshResult, record: dict) -> None:
+    """The grouped problem summary in the record, and every problem in ``runs/<run>.problems.csv``."""
+    record["problems"] = summarise(result.problems)
+    record["warning_count"] = len(result.problems) - len(errors(result.problems))
+    if result.outcome == "ok":
+        record["warnings"] = sample(result.problems, MAX_ERROR_LINES)
+    name = f"{run_name(datetime.fromisoformat(record['started_at']))}.problems.csv"
+    try:
+        record["problems_file"] = store.put_run_file(name, render_problems(result.problems))
+    except OSError as error:
+        result.messages.append(f"the list of problems is not saved: {error}")

@@ -437,6 +437,13 @@ class S3Store:
         line = json.dumps(record, ensure_ascii=False, default=str).encode() + b"\n"
         self._put(key, existing + line, "application/x-ndjson")
 
+    def put_run_file(self, name: str, data: bytes) -> str:
+        """A file of a run (its problem list) under ``runs/``; returns its key relative to the prefix."""
+        from etl.report import RUNS_DIR
+
+        self._put(self.url.key(RUNS_DIR, name), data, "text/csv; charset=utf-8")
+        return f"{RUNS_DIR}/{name}"
+
     def read_runs(self, *, limit: int | None = None) -> list[dict]:
         from etl.history import parse_runs
 

@@ -76,6 +76,7 @@ class Store(Protocol):
     def append_run(self, record: dict) -> None: ...
     def read_runs(self, *, limit: int | None = None) -> list[dict]: ...
     def history_tail(self, max_bytes: int) -> bytes: ...
+    def put_run_file(self, name: str, data: bytes) -> str: ...
     def table_sources(self, snapshot_id: str, names: tuple[str, ...]) -> dict[str, Path | ds.Dataset]: ...
     def open_table(self, snapshot_id: str, name: str): ...
 
@@ -166,6 +167,12 @@ class LocalStore:
                 return handle.read()
         except OSError:
             return b""
+
+    def put_run_file(self, name: str, data: bytes) -> str:
+        """A file of a run (its problem list) in ``runs/``; returns its path relative to the warehouse."""
+        from etl.report import write_run_file
+
+        return write_run_file(self.root, name, data).relative_to(self.root).as_posix()
 
     def table_sources(self, snapshot_id: str, names: tuple[str, ...]) -> dict[str, Path | ds.Dataset]:
         """The Parquet file of each table the snapshot has (DuckDB reads local files itself)."""

@@ -35,7 +35,7 @@ from etl.model import OBSERVATIONS_SCHEMA, SOURCES_SCHEMA
 from etl.publish import publish
 
 #: Bump when the output changes for the same arguments (benchmarks cache by it).
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SYNTHETIC_TITLE = "SYNTHETIC benchmark data — not real"
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_REFERENCE = REPO / "data" / "reference"
@@ -347,11 +347,7 @@ def write_csv(g: Generated, raw: Path) -> list[Path]:
     """Input files in the reported-figures format, one per year plus the revisions."""
     raw.mkdir(parents=True, exist_ok=True)
     rows, u = g.rows, g.universe
-    period = np.where(
-        rows["kind_i"] == 0,
-        rows["year"].astype("str") + "年1-" + rows["month"].astype("str") + "月",
-        rows["year"].astype("str") + "年" + rows["month"].astype("str") + "月",
-    )
+    period = period_text(rows)
     table = pd.DataFrame({
         "region": _text(rows["region_i"], u.region_codes),
         "industry": _text(rows["industry_i"], u.industries),
@@ -376,6 +372,15 @@ def write_csv(g: Generated, raw: Path) -> list[Path]:
     g.sources.to_csv(sources_path, index=False, encoding="utf-8")
     written.append(sources_path)
     return written
+
+
+def period_text(rows: pd.DataFrame) -> np.ndarray:
+    """The period as printed: ``2016年1-7月`` (year to date) or ``2016年7月``."""
+    return np.where(
+        rows["kind_i"] == 0,
+        rows["year"].astype("str") + "年1-" + rows["month"].astype("str") + "月",
+        rows["year"].astype("str") + "年" + rows["month"].astype("str") + "月",
+    )
 
 
 def _sort_rank(names: np.ndarray) -> np.ndarray:
@@ -424,6 +429,7 @@ def observations_frame(g: Generated) -> pd.DataFrame:
         "period_start": pick(start),
         "period_end": pick(end),
         "period_kind": _text(r["kind_i"], KIND_NAMES),
+        "period_published": period_text(r),
         "measure": _text(measure_i, MEASURE_NAMES),
         "share_of": empty,
         "price_basis": _text(r["comparable"].astype("int64"), np.array(["", "comparable"])),

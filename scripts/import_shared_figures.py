@@ -189,27 +189,30 @@ KIND = {"annual": "year", "ytd": "ytd", "month": "month", "half": "half", "quart
 
 
 def period_of(row: dict[str, str]) -> tuple[str, str, str]:
-    """(period, period_kind, note) for a figures.csv row."""
+    """(period, period_kind, note) for a figures.csv row: the period as the collection records it.
+
+    Nothing is moved to a neighbouring calendar period: a count at the end of December 2022 is
+    the month 2022-12 (not the year 2022), a cumulative total since 2014-06 and a target for
+    2023-03..2027-12 are spans with their real start (not the calendar years around them).
+    """
     start, end, kind = row["period_start"], row["period_end"], row["period_kind"]
     sy, sm, ey, em = int(start[:4]), int(start[5:7]), int(end[:4]), int(end[5:7])
     calendar_year = sy == ey and sm == 1 and em == 12
     if kind == "annual" and sy == ey and sm == em == 12:
-        # a stock (number of enterprises) at the end of the year
-        return f"{sy}", "year", "count at the end of the year"
+        # a stock (number of enterprises) at the end of the year: the month it was counted in
+        return f"{start}/{end}", "month", "count at the end of the year"
     if kind in ("annual", "target") and calendar_year:
         return f"{sy}", "year", ""
     if sy != ey:
         if sm == 1 and em == 12:
             return f"{start}/{end}", "span", ""
-        # Cumulative or multi-year periods that do not start in January: the ETL's periods are
-        # calendar periods, so write the nearest honest one and say what was printed.
         if kind == "target":
-            return f"{sy}-01/{ey}-12", "span", f"target period as printed: {start} to {end}"
-        return f"{end}/{end}", "month", f"cumulative total from {start} to the end of {end} (a stock at the end of the month)"
+            return f"{start}/{end}", "span", ""
+        return f"{start}/{end}", "span", f"cumulative total from {start} to the end of {end}"
     if kind == "ytd" and sm == 1:
         return f"{start}/{end}", "ytd", ""
     if kind == "target":
-        return f"{start}/{end}", "ytd" if sm == 1 else "month", ""
+        return f"{start}/{end}", "ytd" if sm == 1 else ("month" if sm == em else "span"), ""
     return f"{start}/{end}", KIND[kind], ""
 
 

@@ -53,6 +53,7 @@ def derived_frame(rows: pd.DataFrame) -> pd.DataFrame:
     where a publisher printed the same figure).
     """
     defaults: dict[str, object] = {
+        "period_published": "",
         "share_of": "",
         "price_basis": "",
         "unit_published": "",

@@ -26,8 +26,24 @@ IGNORED_SUFFIXES: tuple[str, ...] = (".md", ".txt", ".yaml", ".yml", ".toml", ".
 HEAD_BYTES = 4096
 
 
+def declared_format(path: Path) -> str:
+    """The ``format:`` a file's sidecar declares ("" when none does, or the sidecar is unreadable)."""
+    from etl.readers.sidecar import load_sidecar, sidecar_path
+
+    if not sidecar_path(path).is_file():
+        return ""
+    sidecar, _ = load_sidecar(path, path.name)
+    return sidecar.file.get("format", "")
+
+
 def reader_for(path: Path) -> ModuleType | None:
-    """Return the reader module that recognises ``path``, or None."""
+    """Return the reader module that recognises ``path``, or None.
+
+    A sidecar's ``format:`` (``nbs``, ``eurostat_tsv``, ...) decides, so a file whose
+    recognisable lines were stripped (an NBS export without its ``数据库：`` line) is still read.
+    """
+    if declared := declared_format(path):
+        return import_module(f"etl.readers.{declared}")
     head = path.read_bytes()[:HEAD_BYTES]
     for name in READER_MODULES:
         module = import_module(name)

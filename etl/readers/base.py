@@ -97,7 +97,10 @@ def figures_frame(records: list[dict[str, object]]) -> pd.DataFrame:
             frame[column] = ""
         frame[column] = frame[column].fillna("").astype("str")
     frame["_row"] = frame["_row"].astype("int64")
-    return frame[[*FIGURE_FIELDS, *LOCATION_FIELDS]]
+    hidden = [c for c in frame.columns if c.startswith("_") and c not in LOCATION_FIELDS]
+    for column in hidden:  # _decimal, _period_published, _at_<field>: see etl/normalize.py
+        frame[column] = frame[column].fillna("").astype("str")
+    return frame[[*FIGURE_FIELDS, *LOCATION_FIELDS, *hidden]]
 
 
 def sources_frame(records: list[dict[str, object]]) -> pd.DataFrame:

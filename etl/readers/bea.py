@@ -25,15 +25,14 @@ then one column per year. Quirks and what this reader does:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import datetime
 from pathlib import Path
 
+from etl import csvtable
 from etl.problems import Problem
 from etl.readers.base import ReadResult, empty_figures, empty_sources, figures_frame, row_width_problem, sources_frame
-from etl.readers.sidecar import load_sidecar, source_record
+from etl.readers.sidecar import load_sidecar, location, source_record
 from etl.readers.textfile import decode_file, relative_name
 
 PUBLISHER = "U.S. Bureau of Economic Analysis"
@@ -95,12 +94,18 @@ def read(path: Path, raw_root: Path) -> ReadResult:
     """Read one BEA regional CSV into figures as published."""
     rel = relative_name(path, raw_root)
     sidecar, problems = load_sidecar(path, rel)
-    text, decode_problems = decode_file(path, rel)
+    text, decode_problems = decode_file(path, rel, sidecar.get("encoding"))
     problems += decode_problems
     if text is None:
         return ReadResult(empty_figures(), empty_sources(), problems)
-    rows = list(csv.reader(io.StringIO(text, newline=""), skipinitialspace=True))
+    records, quoting = csvtable.records(text, rel, skipinitialspace=True)
+    problems += quoting
+    if quoting or not records:
+        return ReadResult(empty_figures(), empty_sources(), problems or [Problem(rel, None, None, "empty file")])
+    lines = [line for line, _ in records]
+    rows = [cells for _, cells in records]
     header = [h.strip() for h in rows[0]]
+    cut_line = lines[-1] if not text.endswith(("\n", "\r")) else None
     if tuple(header[: len(COLUMNS)]) != COLUMNS:
         return ReadResult(
             empty_figures(),
@@ -114,7 +119,7 @@ def read(path: Path, raw_root: Path) -> ReadResult:
     figures: list[dict[str, object]] = []
     footer: list[str] = []
     tables: set[str] = set()
-    for number, cells in enumerate(rows[1:], start=2):
+    for number, cells in zip(lines[1:], rows[1:], strict=True):
         if not any(c.strip() for c in cells):
             continue
         if footer or len(cells) == 1:
@@ -123,6 +128,10 @@ def read(path: Path, raw_root: Path) -> ReadResult:
         width = row_width_problem(rel, number, cells, header)
         if width is not None:
             problems.append(width)
+            continue
+        if number == cut_line:
+            problems.append(Problem(rel, number, header[-1], "the file ends in this row without a line break: "
+                                    "its last cell may have been cut; end the file with a line break if it is complete"))
             continue
         row = dict(zip(header, (c.strip() for c in cells), strict=True))
         region = region_code(cells[0])
@@ -159,6 +168,10 @@ def read(path: Path, raw_root: Path) -> ReadResult:
                     "_file": rel,
                     "_row": number,
                     "_column": year,
+                    "_at_period": location(rel, 1, year),
+                    "_period_published": year,
+                    "_decimal": sidecar.get("decimal") or ".",
+                    **sidecar.origins(),
                 }
             )
     name = "-".join(sorted(tables)) or Path(rel).stem
@@ -190,6 +203,6 @@ def _value(cell: str) -> tuple[str, str, str, str] | None:
         return value, status, qualifier, text
     if _CODE.match(text):
         return "", "not_available", "", text
-    if re.fullmatch(r"[-+]?\d[\d,]*(\.\d+)?", text):
-        return text.replace(",", ""), "", "", ""
+    if re.fullmatch(r"[-+]?[\d.,]+", text) or re.fullmatch(r"[+-]?(inf(inity)?|nan)", text, re.I):
+        return text, "", "", ""  # read (strictly: thousands separators in place) by etl/numbers.py
     return None

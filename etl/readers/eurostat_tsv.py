@@ -21,7 +21,7 @@ from pathlib import Path
 
 from etl.problems import Problem
 from etl.readers.base import ReadResult, empty_figures, empty_sources, figures_frame, row_width_problem, sources_frame
-from etl.readers.sidecar import Sidecar, load_sidecar, source_record
+from etl.readers.sidecar import Sidecar, load_sidecar, location, source_record
 from etl.readers.textfile import decode_file, relative_name
 
 PUBLISHER = "Eurostat"
@@ -85,11 +85,13 @@ def read(path: Path, raw_root: Path) -> ReadResult:
     """Read one bulk TSV file into figures as published."""
     rel = relative_name(path, raw_root)
     sidecar, problems = load_sidecar(path, rel)
-    text, decode_problems = decode_file(path, rel)
+    text, decode_problems = decode_file(path, rel, sidecar.get("encoding"))
     problems += decode_problems
     if text is None:
         return ReadResult(empty_figures(), empty_sources(), problems)
     lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        return ReadResult(empty_figures(), empty_sources(), [*problems, Problem(rel, None, None, "empty file")])
     header = lines[0].split("\t")
     dims = re.split(r"\\", header[0].strip())[0].split(",")
     periods: list[str | None] = []
@@ -112,6 +114,7 @@ def read(path: Path, raw_root: Path) -> ReadResult:
         return ReadResult(empty_figures(), empty_sources(), problems)
     dataset = dataset_name(rel)
     figures: list[dict[str, object]] = []
+    last = len(lines) if not text.endswith(("\n", "\r")) else None
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
@@ -119,6 +122,10 @@ def read(path: Path, raw_root: Path) -> ReadResult:
         width = row_width_problem(rel, number, cells, header)
         if width is not None:
             problems.append(width)
+            continue
+        if number == last:
+            problems.append(Problem(rel, number, header[-1].strip(), "the file ends in this row without a line break: "
+                                    "its last cell may have been cut; end the file with a line break if it is complete"))
             continue
         keys = cells[0].strip().split(",")
         if len(keys) != len(dims):
@@ -136,7 +143,10 @@ def read(path: Path, raw_root: Path) -> ReadResult:
             if parsed is None:
                 problems.append(Problem(rel, number, label.strip(), f"not a value and flags: {cell.strip()!r}"))
                 continue
-            figures.append(_figure(key, dataset, period, parsed, sidecar, rel, number, label.strip()))
+            figure = _figure(key, dataset, period, parsed, sidecar, rel, number, label.strip())
+            figure.update(sidecar.origins(), _at_period=location(rel, 1, label.strip()), _period_published=label.strip(),
+                          _decimal=sidecar.get("decimal") or ".")
+            figures.append(figure)
     source = source_record(
         {
             "source_id": f"eurostat-{dataset}".replace("_", "-"),

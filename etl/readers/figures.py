@@ -2,17 +2,25 @@
 
 ``*.figures.csv`` / ``*.figures.xlsx`` hold figures, ``*.sources.csv`` the sources they cite.
 Column names are checked strictly: a misspelt column is an error, not a silently empty field.
+Rows are read strictly too (etl/csvtable.py): a short, long, cut or swallowed row is an
+error at its line. A sidecar (``<file>.meta.yaml``) may declare the decimal mark
+(``decimal: ","``), the separator (``delimiter: ";"``), the encoding, and values for columns
+the file leaves out or empty (``unit: 万辆``).
+
+XLSX cells are read as Excel shows them: a number is its shortest exact decimal (145.98,
+never 145.97999999999999), and a cell formatted as a percentage (stored 0.178, shown 17.8 %)
+is the percent shown, 17.8 — a share typed in Excel must not become 0.178 %.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
-from etl.encoding import DecodeError, decode_bytes
+from etl.csvtable import Table, read_table
 from etl.problems import Problem
 from etl.readers.base import (
     FIGURE_FIELDS,
@@ -23,6 +31,8 @@ from etl.readers.base import (
     empty_sources,
     sources_frame,
 )
+from etl.readers.sidecar import FIGURE_KEYS, Sidecar, load_sidecar
+from etl.readers.textfile import decode_file
 
 FIGURE_REQUIRED = ("region", "indicator", "period", "value", "unit", "source_id")
 #: Columns of a candidates file (``python -m etl extract``, the review page): read, never published.
@@ -34,6 +44,8 @@ SOURCE_REQUIRED = ("source_id", "title", "publisher")
 
 FIGURE_SUFFIXES = (".figures.csv", ".figures.xlsx")
 SOURCE_SUFFIXES = (".sources.csv", ".sources.xlsx")
+#: Sidecar keys a figures file may use besides the figure fields.
+FILE_KEYS_USED = ("decimal", "delimiter", "encoding", "format")
 
 
 def can_read(path: Path, head: bytes) -> bool:
@@ -41,135 +53,163 @@ def can_read(path: Path, head: bytes) -> bool:
     return name.endswith(FIGURE_SUFFIXES) or name.endswith(SOURCE_SUFFIXES)
 
 
-def _load_table(path: Path, rel: str, problems: list[Problem]) -> tuple[list[str], pd.DataFrame] | None:
-    """The header and the rows (a frame of stripped strings, one column per header name, with
-    each row's line in ``_row``). Built column-wise: a million rows are no million dicts.
-
-    CSV in UTF-8, UTF-8 with a BOM or GBK, or the first sheet of an XLSX workbook.
-    """
-    if path.suffix.lower() == ".xlsx":
-        try:
-            frame = pd.read_excel(path, sheet_name=0, dtype="str", keep_default_na=False)
-        except Exception as error:  # openpyxl raises many types for a broken workbook
-            problems.append(Problem(rel, None, None, f"cannot read workbook: {error}"))
-            return None
-        header = [str(c).strip() for c in frame.columns]
-        rows = frame.astype("str").values.tolist()
-    else:
-        try:
-            text, _ = decode_bytes(path.read_bytes())
-        except DecodeError as error:
-            problems.append(Problem(rel, None, None, str(error)))
-            return None
-        fast = _parse_csv_fast(text)
-        if fast is not None:
-            return fast
-        reader = csv.reader(io.StringIO(text, newline=""))
-        try:
-            table = list(reader)
-        except csv.Error as error:
-            problems.append(Problem(rel, reader.line_num, None, f"malformed CSV: {error}"))
-            return None
-        if not table:
-            problems.append(Problem(rel, None, None, "empty file"))
-            return None
-        header, rows = [h.strip() for h in table[0]], table[1:]
-    kept: list[list[str]] = []
-    numbers: list[int] = []
-    width = len(header)
-    for number, cells in enumerate(rows, start=2):
-        if not "".join(map(str, cells)).strip():  # blank line (every cell empty or spaces)
-            continue
-        if len(cells) != width:
-            if len(cells) > width:
-                problems.append(Problem(rel, number, None, f"{len(cells)} cells but the header has {width} columns"))
-                continue
-            cells = list(cells) + [""] * (width - len(cells))
-        kept.append(cells)
-        numbers.append(number)
-    # A repeated header name keeps its last column, as a dict of the row would.
-    last = {h: i for i, h in enumerate(header)}
-    columns = list(zip(*kept, strict=True)) if kept else [()] * width
-    frame = pd.DataFrame({h: pd.Series(columns[i], dtype="str").str.strip() for h, i in last.items()})
-    frame["_row"] = pd.Series(numbers, dtype="int64")
-    return header, frame
+def _excel_text(value: object, number_format: str) -> str:
+    """A workbook cell as the text Excel shows (numbers exactly; percentages as percent)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, (int, float)):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if "%" in (number_format or ""):
+            number *= 100
+        text = format(number.normalize(), "f")
+        return text
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
-def _parse_csv_fast(text: str) -> tuple[list[str], pd.DataFrame] | None:
-    """The same header and frame as the general path, parsed by pandas' C reader — for the usual
-    well-formed file. None (use the general path, which reports each bad line) when any line has
-    more cells than the header, the file is empty, or a header name repeats."""
+def _load_workbook(path: Path, rel: str, problems: list[Problem]) -> Table | None:
+    """The first sheet of a workbook as a table (every cell as Excel shows it)."""
     try:
-        raw = pd.read_csv(io.StringIO(text, newline=""), header=None, dtype="str", na_filter=False,
-                          skip_blank_lines=False, engine="c")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a broken workbook
+        problems.append(Problem(rel, None, None, f"cannot read workbook: {type(error).__name__}: {error}"))
         return None
-    if raw.empty:
+    try:
+        sheet = book.worksheets[0]
+        rows = [[_excel_text(c.value, getattr(c, "number_format", "")) for c in row] for row in sheet.iter_rows()]
+    finally:
+        book.close()
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    if not rows:
+        problems.append(Problem(rel, None, None, "empty workbook"))
         return None
-    header = [str(h).strip() for h in raw.iloc[0]]
+    header = [h.strip() for h in rows[0]]
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+    kept, lines = [], []
+    for line, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if any(c.strip() for c in cells[width:]):
+            problems.append(Problem(rel, line, None, f"a cell right of the last named column (the header has {width})"))
+            continue
+        kept.append([c.strip() for c in (cells + [""] * width)[:width]])
+        lines.append(line)
+    columns = list(zip(*kept, strict=True)) if kept else [()] * width
+    frame = pd.DataFrame({h: pd.Series(columns[i], dtype="str") for i, h in enumerate(header)})
+    frame["_row"] = pd.Series(lines, dtype="int64")
     if len(set(header)) != len(header):
+        problems.append(Problem(rel, 1, None, "a column name appears twice in the header"))
         return None
-    body = raw.iloc[1:]
-    stripped = pd.DataFrame({h: body[i].str.strip() for i, h in enumerate(header)})
-    blank = (stripped == "").all(axis=1) if len(header) else pd.Series(True, index=body.index)
-    frame = stripped.loc[~blank].reset_index(drop=False).rename(columns={"index": "_row"})
-    # Line numbers as the general path counts them: the header is line 1, each record one line.
-    frame["_row"] = (frame.pop("_row") + 1).astype("int64")
-    return header, frame[[*header, "_row"]]
+    return Table(header, frame)
 
 
-def _check_header(header: list[str], required: tuple[str, ...], optional: tuple[str, ...], rel: str, problems: list[Problem]) -> bool:
+def _load_table(path: Path, rel: str, sidecar: Sidecar, problems: list[Problem]) -> Table | None:
+    """The header and the rows (stripped strings, each row's line in ``_row``)."""
+    if path.suffix.lower() == ".xlsx":
+        return _load_workbook(path, rel, problems)
+    text, decode_problems = decode_file(path, rel, sidecar.get("encoding"))
+    problems.extend(decode_problems)
+    if text is None:
+        return None
+    delimiter = sidecar.get("delimiter") or _delimiter(text)
+    return read_table(text, rel, problems, delimiter=delimiter, number_columns=("value",))
+
+
+def _delimiter(text: str) -> str:
+    """``,`` unless the header has none and is separated by ``;`` or tabs (European Excel)."""
+    header = text.split("\n", 1)[0]
+    if "," in header:
+        return ","
+    for candidate in (";", "\t"):
+        if candidate in header:
+            return candidate
+    return ","
+
+
+def _check_header(header: list[str], required: tuple[str, ...], optional: tuple[str, ...], rel: str,
+                  problems: list[Problem], given: dict[str, str] | None = None) -> bool:
     ok = True
     for column in required:
-        if column not in header:
+        if column not in header and not (given or {}).get(column):
             problems.append(Problem(rel, 1, column, "required column is missing"))
             ok = False
     for column in header:
         if column not in required and column not in optional and column:
             problems.append(Problem(rel, 1, column, f"unknown column (expected some of {', '.join(required + optional)})"))
             ok = False
+    if "" in header:
+        problems.append(Problem(rel, 1, f"column {header.index('') + 1}", "a column without a name"))
+        ok = False
     return ok
+
+
+def _sidecar_problems(sidecar: Sidecar, problems: list[Problem]) -> None:
+    for key in sidecar.file:
+        if key not in FILE_KEYS_USED or (key == "format" and sidecar.file[key] != "figures"):
+            problems.append(Problem(sidecar.name, sidecar.lines.get(key), key,
+                                    f"{key!r} does not apply to a figures file"))
 
 
 def read(path: Path, raw_root: Path) -> ReadResult:
     rel = path.relative_to(raw_root).as_posix()
-    problems: list[Problem] = []
-    loaded = _load_table(path, rel, problems)
-    if loaded is None:
+    sidecar, problems = load_sidecar(path, rel)
+    _sidecar_problems(sidecar, problems)
+    table = _load_table(path, rel, sidecar, problems)
+    if table is None:
         return ReadResult(empty_figures(), empty_sources(), problems)
-    header, table = loaded
+    header, frame = table.header, table.frame
     if path.name.lower().endswith(SOURCE_SUFFIXES):
-        records = table.to_dict("records")
-        if not _check_header(header, SOURCE_REQUIRED, tuple(c for c in SOURCE_FIELDS if c not in SOURCE_REQUIRED), rel, problems):
-            return ReadResult(empty_figures(), empty_sources(), problems)
-        for record in records:
-            for column in SOURCE_REQUIRED:
-                if not record.get(column):
-                    problems.append(Problem(rel, int(record["_row"]), column, f"empty {column}"))
-        sources = sources_frame([{k: v for k, v in r.items() if k in SOURCE_FIELDS} for r in records])
-        sources["_file"] = rel
-        sources["_row"] = [int(r["_row"]) for r in records]
-        return ReadResult(empty_figures(), sources, problems)
-
-    if not _check_header(header, FIGURE_REQUIRED, FIGURE_OPTIONAL, rel, problems):
+        return _sources(rel, header, frame, problems)
+    if not _check_header(header, FIGURE_REQUIRED, FIGURE_OPTIONAL, rel, problems, sidecar.fields):
         return ReadResult(empty_figures(), empty_sources(), problems)
-    if "review" in table:
-        table = _accepted(table, rel, problems)
-    if table.empty:
+    if "review" in frame:
+        frame = _accepted(frame, rel, problems)
+    if frame.empty:
         return ReadResult(empty_figures(), empty_sources(), problems)
-    figures = pd.DataFrame({c: table.get(c, "") for c in FIGURE_FIELDS}, index=table.index)
-    if "year" in table:
+    figures = pd.DataFrame(index=frame.index)
+    for column in FIGURE_FIELDS:
+        cells = frame[column] if column in frame else pd.Series("", index=frame.index, dtype="str")
+        given = sidecar.get(column) if column in FIGURE_KEYS else ""
+        figures[column] = cells.where(cells != "", given) if given else cells
+    figures["_period_published"] = figures["period"]
+    if "year" in frame:
         # A period without its year ("1-7月") takes the year column's.
         with_year = [
             f"{year}年{period}" if year and period and not period.lstrip().startswith(year) else period
-            for year, period in zip(table["year"], figures["period"], strict=True)
+            for year, period in zip(frame["year"], figures["period"], strict=True)
         ]
-        figures["period"] = pd.Series(with_year, index=table.index, dtype="str")
+        figures["period"] = pd.Series(with_year, index=frame.index, dtype="str")
     figures["_file"] = rel
     figures["_column"] = "value"
     figures = figures.astype("str")
-    figures["_row"] = table["_row"].astype("int64")
-    return ReadResult(figures[[*FIGURE_FIELDS, *LOCATION_FIELDS]].reset_index(drop=True), empty_sources(), problems)
+    figures["_row"] = frame["_row"].astype("int64")
+    figures["_decimal"] = sidecar.get("decimal") or "."
+    columns = [*FIGURE_FIELDS, *LOCATION_FIELDS, "_period_published", "_decimal"]
+    return ReadResult(figures[columns].reset_index(drop=True), empty_sources(), problems)
+
+
+def _sources(rel: str, header: list[str], frame: pd.DataFrame, problems: list[Problem]) -> ReadResult:
+    if not _check_header(header, SOURCE_REQUIRED, tuple(c for c in SOURCE_FIELDS if c not in SOURCE_REQUIRED), rel, problems):
+        return ReadResult(empty_figures(), empty_sources(), problems)
+    records = frame.to_dict("records")
+    for record in records:
+        for column in SOURCE_REQUIRED:
+            if not record.get(column):
+                problems.append(Problem(rel, int(record["_row"]), column, f"empty {column}"))
+    sources = sources_frame([{k: v for k, v in r.items() if k in SOURCE_FIELDS} for r in records])
+    sources["_file"] = rel
+    sources["_row"] = [int(r["_row"]) for r in records]
+    return ReadResult(empty_figures(), sources, problems)
 
 
 def _accepted(table: pd.DataFrame, rel: str, problems: list[Problem]) -> pd.DataFrame:

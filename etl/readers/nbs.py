@@ -23,16 +23,15 @@ region of a one-region file, the source's dates) comes from ``<file>.meta.yaml``
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl import csvtable
 from etl.problems import Problem
 from etl.readers.base import ReadResult, empty_figures, empty_sources, figures_frame, sources_frame
-from etl.readers.sidecar import Sidecar, load_sidecar, missing, source_record
+from etl.readers.sidecar import Sidecar, load_sidecar, location, missing, source_record, unpack
 from etl.readers.textfile import decode_file, relative_name
 
 PUBLISHER = "国家统计局 National Bureau of Statistics"
@@ -79,12 +78,13 @@ def can_read(path: Path, head: bytes) -> bool:
 
 @dataclass(frozen=True)
 class PeriodLabel:
-    """A period header as the reader understood it."""
+    """A period header as the reader understood it (``label``: as printed)."""
 
     year: int
     kind: str  # year | month | quarter | half | ytd
     first_month: int = 1
     last_month: int = 12
+    label: str = ""
 
     def text(self, cumulative: bool | None) -> tuple[str, str]:
         """The period text and kind of a figure in this column (``累计值`` → ytd from January)."""
@@ -126,7 +126,7 @@ def parse_period_label(text: str) -> PeriodLabel | str:
         return f"no such month in period header {label!r}"
     if kind == "ytd" and first != 1:
         return f"period header {label!r} is neither a month nor cumulative from January"
-    return PeriodLabel(year, kind, first, last)
+    return PeriodLabel(year, kind, first, last, label)
 
 
 @dataclass(frozen=True)
@@ -166,29 +166,23 @@ class Export:
     header: list[str]
     header_width: int
     rows: list[tuple[int, list[str], int]]  # (line, stripped cells, raw cell count)
-
-
-def _records(text: str) -> list[tuple[int, list[str]]]:
-    """CSV records with the line each starts on (a quoted note may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    out, start = [], 1
-    for cells in reader:
-        out.append((start, cells))
-        start = reader.line_num + 1
-    return out
+    #: The line of each metadata key (数据库, 指标, 时间, 地区), for problems about its value.
+    meta_lines: dict[str, int] = field(default_factory=dict)
+    #: The file ends in a table row without a line break: the row may have been cut.
+    cut_last_row: bool = False
 
 
 def split_export(text: str, rel: str) -> tuple[Export | None, list[Problem]]:
-    """Separate metadata and footer lines from the table."""
-    try:
-        records = _records(text)
-    except csv.Error as error:
-        return None, [Problem(rel, None, None, f"malformed CSV: {error}")]
+    """Separate metadata and footer lines from the table (a file without them is a bare table)."""
+    records, quoting = csvtable.records(text, rel)
+    if quoting:
+        return None, quoting
     meta: dict[str, str] = {}
     notes: list[str] = []
     header: tuple[int, list[str], int] | None = None
     rows: list[tuple[int, list[str], int]] = []
     footer = False
+    meta_lines: dict[str, int] = {}
     for line, raw in records:
         cells = [c.strip() for c in raw]
         if not any(cells):
@@ -201,6 +195,7 @@ def split_export(text: str, rel: str) -> tuple[Export | None, list[Problem]]:
                 notes.append(f"{match[1]}：{value}")
             else:
                 meta[match[1]] = value
+                meta_lines[match[1]] = line
             continue
         if footer:
             notes.append(" ".join(c for c in cells if c))
@@ -214,7 +209,8 @@ def split_export(text: str, rel: str) -> tuple[Export | None, list[Problem]]:
     line, cells, _ = header
     while cells and not cells[-1]:
         cells = cells[:-1]
-    return Export(meta, notes, line, cells, header[2], rows), []
+    cut = bool(rows) and not footer and not text.endswith(("\n", "\r"))
+    return Export(meta, notes, line, cells, header[2], rows, meta_lines, cut), []
 
 
 def _file_indicator(rel: str) -> str:
@@ -231,7 +227,7 @@ def read(path: Path, raw_root: Path) -> ReadResult:
     """Read one export into figures as published (see the module docstring)."""
     rel = relative_name(path, raw_root)
     sidecar, problems = load_sidecar(path, rel)
-    text, decode_problems = decode_file(path, rel)
+    text, decode_problems = decode_file(path, rel, sidecar.get("encoding"))
     problems += decode_problems
     if text is None:
         return ReadResult(empty_figures(), empty_sources(), problems)
@@ -264,59 +260,85 @@ def read(path: Path, raw_root: Path) -> ReadResult:
     return ReadResult(figures_frame(figures), sources, problems)
 
 
-def _figures(
-    export: Export, sidecar: Sidecar, rel: str, path: Path
-) -> tuple[list[dict[str, object]], list[Problem], str]:
-    """Turn the table into figures; also return what the source title should name."""
-    problems: list[Problem] = []
+#: A sidecar's ``layout`` → (what the rows are, what the columns are).
+LAYOUTS = {
+    "region-by-period": ("region", "period"),
+    "region-by-indicator": ("region", "indicator"),
+    "indicator-by-period": ("indicator", "period"),
+    "indicator-by-region": ("indicator", "region"),
+}
+
+
+def _layout(export: Export, sidecar: Sidecar, rel: str) -> tuple[str, str] | Problem:
+    """What the rows and columns are: the sidecar's ``layout``, else the header's corner cell and labels."""
+    if declared := sidecar.get("layout"):
+        return LAYOUTS[declared]
     corner, labels = export.header[0], export.header[1:]
     if corner in _REGION_CORNERS:
         rows_are = "region"
     elif corner in _INDICATOR_CORNERS:
         rows_are = "indicator"
     else:
-        return (
-            [],
-            [
-                Problem(
-                    rel,
-                    export.header_line,
-                    corner or "1",
-                    f"unrecognised header {corner!r} (expected 地区 or 指标 in the first column)",
-                )
-            ],
-            "",
-        )
-    parsed = [parse_period_label(label) for label in labels]
+        return Problem(rel, export.header_line, corner or "1",
+                       f"unrecognised header {corner!r} (expected 地区 or 指标 in the first column, or a sidecar `layout:`)")
     looks_like_periods = sum(bool(_LOOKS_LIKE_PERIOD.match(label)) for label in labels)
     if rows_are == "indicator":
         # 指标 × years (one region), or 指标 × 地区 (one period) when no header is a period.
-        columns_are = "region" if looks_like_periods == 0 else "period"
-    else:
-        columns_are = "period" if looks_like_periods * 2 >= len(labels) else "indicator"
+        return rows_are, "region" if looks_like_periods == 0 else "period"
+    return rows_are, "period" if looks_like_periods * 2 >= len(labels) else "indicator"
+
+
+def _origin(export: Export, sidecar: Sidecar, rel: str, key: str, meta_key: str) -> str:
+    """Where a file-level value was read: the sidecar's key, else the metadata line."""
+    if sidecar.get(key):
+        return sidecar.origin(key)
+    if meta_key in export.meta_lines:
+        return location(rel, export.meta_lines[meta_key], meta_key)
+    return location(rel, None, None)
+
+
+def _figures(
+    export: Export, sidecar: Sidecar, rel: str, path: Path
+) -> tuple[list[dict[str, object]], list[Problem], str]:
+    """Turn the table into figures; also return what the source title should name."""
+    problems: list[Problem] = []
+    layout = _layout(export, sidecar, rel)
+    if isinstance(layout, Problem):
+        return [], [layout], ""
+    rows_are, columns_are = layout
+    corner, labels = export.header[0], export.header[1:]
+    parsed = [parse_period_label(label) for label in labels]
+    # ``period_kind: ytd`` in a sidecar: the values are cumulative, January to the month in the header.
+    cumulative_file = sidecar.get("period_kind") == "ytd"
 
     # What neither rows nor columns give: from the metadata lines, else the sidecar.
     fixed_indicator = fixed_period = None
+    fixed_at: dict[str, str] = {}
     if "indicator" not in (rows_are, columns_are):
         name = sidecar.get("indicator") or export.meta.get("指标", "") or _file_indicator(rel)
         if not name:
             problems.append(missing("indicator", rel, path))
         fixed_indicator = parse_indicator_label(name)
+        fixed_at["indicator"] = _origin(export, sidecar, rel, "indicator", "指标")
+        fixed_at["unit"] = _origin(export, sidecar, rel, "unit", "指标")
     if "period" not in (rows_are, columns_are):
         when = sidecar.get("period") or export.meta.get("时间", "")
         period = parse_period_label(when) if when else None
         if not when:
             problems.append(missing("period", rel, path))
         elif isinstance(period, str):
-            problems.append(Problem(rel, None, None, f"{period} (the 时间 line); say the period in the sidecar"))
+            problems.append(Problem(*unpack(_origin(export, sidecar, rel, "period", "时间")),
+                                    f"{period}; say the period in the sidecar (`period:`)"))
         fixed_period = period if isinstance(period, PeriodLabel) else None
+        fixed_at["period"] = _origin(export, sidecar, rel, "period", "时间")
     region = ""
     if "region" not in (rows_are, columns_are):
         region = sidecar.get("region") or export.meta.get("地区", "")
-        if not region and not export.meta.get("数据库", "").startswith("分省"):
-            region = "全国" if export.meta.get("数据库") else ""
+        if not region and export.meta.get("数据库", "") and not export.meta.get("数据库", "").startswith("分省"):
+            region = "全国"
         if not region:
             problems.append(missing("region", rel, path))
+        fixed_at["region"] = _origin(export, sidecar, rel, "region", "地区")
     if fixed_indicator is not None and not (sidecar.get("unit") or fixed_indicator.unit):
         problems.append(missing("unit", rel, path))
 
@@ -333,12 +355,8 @@ def _figures(
             indicator = parse_indicator_label(label)
             if not (indicator.unit or sidecar.get("unit")):
                 problems.append(
-                    Problem(
-                        rel,
-                        export.header_line,
-                        label,
-                        f"missing 'unit': the header {label!r} has no unit in brackets and no sidecar gives one",
-                    )
+                    Problem(rel, export.header_line, label,
+                            f"missing 'unit': the header {label!r} has no unit in brackets and no sidecar gives one")
                 )
                 column_indicators.append(None)
             else:
@@ -348,9 +366,11 @@ def _figures(
 
     figures: list[dict[str, object]] = []
     width = len(labels) + 1
+    last_line = export.rows[-1][0] if export.rows else None
     for line, cells, raw_width in export.rows:
         if raw_width < min(width, export.header_width) or len(cells) < width:
-            problems.append(Problem(rel, line, None, f"truncated row: {len(cells)} cells, the header has {width}"))
+            cut = " (the file ends in this row without a line break: cut?)" if export.cut_last_row and line == last_line else ""
+            problems.append(Problem(rel, line, None, f"truncated row: {len(cells)} cells, the header has {width}{cut}"))
             continue
         if any(cells[width:]):
             problems.append(Problem(rel, line, None, f"{len(cells)} cells, more than the header's {width}"))
@@ -359,20 +379,34 @@ def _figures(
         if not head:
             problems.append(Problem(rel, line, corner, "empty row label"))
             continue
+        if export.cut_last_row and line == last_line and any(cells[1:width]):
+            problems.append(Problem(rel, line, labels[width - 2],
+                                    "the file ends in this row without a line break: its last cell may have been cut "
+                                    "(a cut number looks complete); end the file with a line break if it is complete"))
+            continue
         for index, value in enumerate(cells[1:width]):
             if not value:
                 continue  # empty = not published (January of a 累计 series): not a zero
+            header_cell = location(rel, export.header_line, labels[index])
+            at = dict(fixed_at)
             if columns_are == "region":
                 indicator, period, row_region = parse_indicator_label(head), fixed_period, labels[index]
+                at["region"] = header_cell
             elif rows_are == "indicator":
                 indicator, period, row_region = parse_indicator_label(head), column_periods[index], region
+                at["period"] = header_cell
             elif columns_are == "period":
                 indicator, period, row_region = fixed_indicator, column_periods[index], head
+                at["period"] = header_cell
             else:
                 indicator, period, row_region = column_indicators[index], fixed_period, head
+                at["indicator"] = at["unit"] = header_cell
             if indicator is None or period is None:
                 continue  # its header was already reported
-            figures.append(_figure(indicator, period, row_region, value, sidecar, rel, line, labels[index]))
+            figure = _figure(indicator, period, row_region, value, sidecar, rel, line, labels[index], cumulative_file)
+            figure.update({f"_at_{key}": where for key, where in at.items()})
+            figure.update(sidecar.origins())
+            figures.append(figure)
     title_part = (
         fixed_indicator.label
         if fixed_indicator is not None
@@ -392,9 +426,15 @@ def _figure(
     rel: str,
     line: int,
     column: str,
+    cumulative_file: bool = False,
 ) -> dict[str, object]:
-    """One figure as published; the sidecar's values win over the reader's guesses."""
-    period_text, kind = period.text(indicator.cumulative)
+    """One figure as published; the sidecar's values win over the reader's guesses.
+
+    The value is passed on exactly as printed: etl/numbers.py reads it (thousands separators,
+    the sidecar's decimal mark) for every reader alike.
+    """
+    cumulative = True if cumulative_file else indicator.cumulative
+    period_text, kind = period.text(cumulative)
     return {
         "region": region,
         "industry": sidecar.get("industry"),
@@ -403,13 +443,15 @@ def _figure(
         "period": period_text,
         "period_kind": sidecar.get("period_kind", kind),
         "measure": sidecar.get("measure", indicator.measure),
-        "value": value.replace(",", ""),
+        "value": value,
         "unit": sidecar.get("unit", indicator.unit),
         "status": sidecar.get("status"),
         "price_basis": sidecar.get("price_basis"),
         "scope": sidecar.get("scope"),
         "share_of": sidecar.get("share_of"),
         "label_published": indicator.label,
+        "_period_published": period.label,
+        "_decimal": sidecar.get("decimal") or ".",
         "_file": rel,
         "_row": line,
         "_column": column,

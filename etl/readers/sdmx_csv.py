@@ -12,12 +12,11 @@ as in :mod:`etl.readers.eurostat_tsv`.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from etl import csvtable, numbers
 from etl.problems import Problem
 from etl.readers.base import ReadResult, empty_figures, empty_sources, figures_frame, row_width_problem, sources_frame
 from etl.readers.eurostat_tsv import FLAG_STATUS, period_text
@@ -61,35 +60,57 @@ def _dataset(dataflow: str) -> str:
     return match[1].lower() if match else dataflow.strip().lower()
 
 
-def _scaled(value: str, unit_mult: str) -> str | None:
-    """The value in the unit's own scale: SDMX prints ``OBS_VALUE`` in units of 10^UNIT_MULT."""
+def _scaled(value: str, unit_mult: str, decimal: str = ".") -> str | None:
+    """The value in the unit's own scale: SDMX prints ``OBS_VALUE`` in units of 10^UNIT_MULT.
+
+    A value that is not a number (etl/numbers.py) is passed on as printed, for normalisation
+    to report like any other; None means UNIT_MULT is not a power of ten.
+    """
     if not unit_mult or unit_mult == "0":
         return value
     try:
-        return format(Decimal(value).scaleb(int(unit_mult)).normalize(), "f")
-    except (InvalidOperation, ValueError):
+        exponent = int(unit_mult)
+    except ValueError:
         return None
+    number = numbers.canonical(value, decimal)
+    if number is None:
+        return value
+    try:
+        return format(Decimal(number).scaleb(exponent).normalize(), "f")
+    except InvalidOperation:
+        return value
 
 
 def read(path: Path, raw_root: Path) -> ReadResult:
     """Read one SDMX-CSV file into figures as published."""
     rel = relative_name(path, raw_root)
     sidecar, problems = load_sidecar(path, rel)
-    text, decode_problems = decode_file(path, rel)
+    text, decode_problems = decode_file(path, rel, sidecar.get("encoding"))
     problems += decode_problems
     if text is None:
         return ReadResult(empty_figures(), empty_sources(), problems)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    records, quoting = csvtable.records(text, rel)
+    problems += quoting
+    if quoting or not records:
+        return ReadResult(empty_figures(), empty_sources(), problems or [Problem(rel, None, None, "empty file")])
+    lines = [line for line, _ in records]
+    rows = [cells for _, cells in records]
     header = [h.strip() for h in rows[0]]
+    decimal = sidecar.get("decimal") or "."
+    cut_line = lines[-1] if not text.endswith(("\n", "\r")) and len(rows) > 1 else None
     lower = [h.lower() for h in header]
     figures: list[dict[str, object]] = []
     datasets: set[str] = set()
-    for number, cells in enumerate(rows[1:], start=2):
+    for number, cells in zip(lines[1:], rows[1:], strict=True):
         if not any(c.strip() for c in cells):
             continue
         width = row_width_problem(rel, number, cells, header)
         if width is not None:
             problems.append(width)
+            continue
+        if number == cut_line:
+            problems.append(Problem(rel, number, header[-1], "the file ends in this row without a line break: "
+                                    "its last cell may have been cut; end the file with a line break if it is complete"))
             continue
         row = {name: cell.strip() for name, cell in zip(lower, cells, strict=True)}
         period = period_text(row.get("time_period", ""))
@@ -99,7 +120,7 @@ def read(path: Path, raw_root: Path) -> ReadResult:
         flags = row.get("obs_flag", "") or row.get("obs_status", "")
         value = row.get("obs_value", "")
         if value:
-            scaled = _scaled(value, row.get("unit_mult", ""))
+            scaled = _scaled(value, row.get("unit_mult", ""), decimal)
             if scaled is None:
                 problems.append(Problem(rel, number, "UNIT_MULT", f"not a power of ten: {row.get('unit_mult')!r}"))
                 continue
@@ -132,6 +153,9 @@ def read(path: Path, raw_root: Path) -> ReadResult:
                 "_file": rel,
                 "_row": number,
                 "_column": "OBS_VALUE",
+                "_period_published": row.get("time_period", ""),
+                "_decimal": decimal,
+                **sidecar.origins(),
             }
         )
     name = "-".join(sorted(datasets)) or Path(rel).stem

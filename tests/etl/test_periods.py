@@ -35,6 +35,21 @@ def test_period_text_parses_to_dates_and_kind(text, kind, start, end, expected_k
     assert (period.start, period.end, period.kind) == (start, end, expected_kind)
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "start", "end", "label"),
+    [
+        ("2014-06/2022-12", "span", date(2014, 6, 1), date(2022, 12, 31), "2014-06–2022-12"),  # cumulative since June 2014
+        ("2023-03/2027-12", "span", date(2023, 3, 1), date(2027, 12, 31), "2023-03–2027-12"),  # a target from March 2023
+        ("2023-07/2024-06", None, date(2023, 7, 1), date(2024, 6, 30), "2023-07–2024-06"),  # over a year boundary: a span
+        ("2023-03/2023-12", "span", date(2023, 3, 1), date(2023, 12, 31), "2023-03–2023-12"),
+        ("2021-01/2025-12", "span", date(2021, 1, 1), date(2025, 12, 31), "2021–2025"),
+    ],
+)
+def test_a_span_keeps_its_real_start(text, kind, start, end, label):
+    period = parse_period(text, kind)
+    assert (period.start, period.end, period.kind, period.label) == (start, end, "span", label)
+
+
 def test_january_february_is_one_period_never_two_months():
     period = parse_period("2024年1-2月")
     assert (period.start, period.end, period.kind) == (date(2024, 1, 1), date(2024, 2, 29), "ytd")
@@ -47,7 +62,8 @@ def test_january_february_is_one_period_never_two_months():
         ("1-2月", None, "has no year"),
         ("2023-03/2023-07", "ytd", "must start in January"),
         ("2023-03/2023-07", None, "neither a month"),
-        ("2023-07/2024-06", None, "crosses a year boundary"),
+        ("2023-07/2024-06", "year", "can only be of kind 'span'"),
+        ("2024-06/2014-06", None, "ends before it starts"),
         ("2023年7-3月", None, "ends before it starts"),
         ("last year", None, "cannot parse"),
         ("2023-01/2023-07", "fortnight", "unknown period kind"),

@@ -81,7 +81,8 @@ def test_the_command_line_prints_every_problem_and_exits_non_zero(tmp_path):
         check=False,
     )
     assert completed.returncode == 1
-    lines = completed.stderr.splitlines()
+    lines = [line.strip() for line in completed.stderr.splitlines()]  # grouped by kind, each line indented
+    assert "error: 1 × unknown region …" in lines
     assert (
         "test.figures.csv:2:region: unknown region '火星省' (not a code, name or alias in data/reference/regions*.csv)"
         in lines

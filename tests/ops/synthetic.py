@@ -42,6 +42,7 @@ def observations_table(n: int, *, seed: int = 0) -> pa.Table:
         "period_start": period_start,
         "period_end": period_start,
         "period_kind": np.full(n, "month"),
+        "period_published": np.full(n, ""),
         "measure": np.where(index % 2 == 0, "level", "yoy_pct"),
         "share_of": np.full(n, ""),
         "price_basis": np.full(n, ""),

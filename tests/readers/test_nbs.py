@@ -163,11 +163,12 @@ def test_bad_year_header_is_a_problem_with_its_column() -> None:
     assert [str(p) for p in result.problems] == ["nbs_bad_year.csv:4:20x2年: cannot parse period header '20x2年'"]
 
 
-def test_unknown_unit_is_reported_by_normalisation_with_the_location() -> None:
+def test_unknown_unit_is_reported_once_where_it_is_printed() -> None:
+    """The unit is printed once, on the 指标： line, for every figure: one problem, at that line."""
     result = read(TEST_DATA / "nbs_unknown_unit.csv")
     assert result.problems == []
     _, problems = observations(result)
-    assert any(p.startswith("nbs_unknown_unit.csv:5:unit: unknown unit '万吨辆'") for p in problems)
+    assert problems == ["nbs_unknown_unit.csv:2:指标: unknown unit '万吨辆' (not in data/reference/units*.csv)"]
 
 
 def test_indicator_column_without_unit_is_a_problem() -> None:

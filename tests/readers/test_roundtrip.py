@@ -54,7 +54,7 @@ def test_a_broken_export_publishes_nothing(tmp_path: Path) -> None:
         run(raw, warehouse, REFERENCE_DIR)
     messages = [str(p) for p in error.value.problems]
     assert "nbs_truncated.csv:6:: truncated row: 2 cells, the header has 3" in messages
-    assert any(m.startswith("nbs_unknown_unit.csv:5:unit: unknown unit '万吨辆'") for m in messages)
+    assert any(m.startswith("nbs_unknown_unit.csv:2:指标: unknown unit '万吨辆'") for m in messages)
     assert not (warehouse / "current").exists()
 
 

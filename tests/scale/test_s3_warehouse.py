@@ -320,3 +320,18 @@ def test_a_missing_bucket_is_one_clear_line(s3_env):
     assert result.returncode == 1
     assert "bucket 'no-such-bucket-here' does not exist" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_rejected_run_on_a_bucket_keeps_current_and_stores_its_problem_list(bucket, s3, s3_env, tmp_path):
+    url = f"s3://{bucket}/rejected"
+    first = refresh(RAW, url, REFERENCE)
+    bad = tmp_path / "raw"
+    bad.mkdir()
+    (bad / "a.figures.csv").write_text("region,indicator,period,value,unit,source_id\n广东省,汽车产量,2023年1-7月,\"12,34\",万辆,x\n",
+                                       encoding="utf-8")
+    result = refresh(bad, url, REFERENCE, force=True)
+    assert result.outcome == "failed" and result.record["problems"][0]["kind"].startswith("not a number")
+    assert open_store(url).current_id() == first.snapshot_id
+    stored = s3.filesystem().open_input_stream(f"{bucket}/rejected/{result.record['problems_file']}").read()
+    assert stored.decode("utf-8-sig").splitlines()[0] == "severity,kind,file,row,column,reason"
+    assert "a.figures.csv,2,value" in stored.decode("utf-8-sig")
