@@ -153,7 +153,10 @@ class LocalProxy:
         """``nginx -t``: a bad configuration is one clear error before anything starts."""
         main = self.write_config()
         result = subprocess.run(
-            [binary, "-t", "-q", "-c", str(main), "-p", str(self.folder)], capture_output=True, text=True, check=False
+            [binary, "-e", "stderr", "-t", "-q", "-c", str(main), "-p", str(self.folder)],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise ProxyError(f"nginx refused the generated configuration: {result.stderr.strip()[-800:]}")
@@ -162,7 +165,8 @@ class LocalProxy:
         """Start nginx in the foreground (a child of this process) and watch it."""
         main = self.folder / "nginx.conf"
         self.process = subprocess.Popen(
-            [binary, "-c", str(main), "-p", str(self.folder), "-g", "daemon off;"], stdin=subprocess.DEVNULL
+            [binary, "-e", "stderr", "-c", str(main), "-p", str(self.folder), "-g", "daemon off;"],
+            stdin=subprocess.DEVNULL,
         )
         threading.Thread(target=self._watch, name="nginx-watch", daemon=True).start()
 

@@ -237,7 +237,7 @@ def dashboard_node(workdir: Path, warehouse: str, env: dict[str, str], *, worker
     with open(workdir / "node.log", "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "dashboard", "serve", "--warehouse", warehouse, "--port", str(port),
-             "--workers", str(workers), "--threads", str(threads)],
+             "--workers", str(workers), "--threads", str(threads), "--proxy", "none"],  # as deploy/scale-out
             cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         def healthy() -> bool:
