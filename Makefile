@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test venv warehouse lint format bench bench-quick bench-scale bench-extract clean
+.PHONY: run test venv warehouse lint format bench bench-quick bench-scale bench-serving bench-extract clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ bench-extract: venv
 # S3-protocol server; needs redis-server and nginx (.ci/run installs them). → bench/RESULTS-scale.md
 bench-scale: venv
 	$(PY) -m bench.scale
+
+# The production stack (serve --workers 2 behind nginx): the CSV API against DuckDB's COPY of the same
+# 1 M rows with the server's memory, and 50 concurrent clients on a mixed load. → bench/RESULTS-serving.md
+bench-serving: venv
+	$(PY) -m bench.serving
 
 clean:
 	rm -rf $(VENV) data/warehouse .pytest_cache
