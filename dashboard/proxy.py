@@ -18,6 +18,7 @@ stops it when it exits, and exits (so a supervisor restarts both) if nginx dies.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pwd
 import re
@@ -38,6 +39,8 @@ PROXY_MODES = ("auto", "nginx", "none")
 NGINX_PATHS = "/usr/sbin:/usr/local/sbin:/usr/bin:/sbin"
 #: Connections one nginx worker holds at once (idle, slow or active).
 WORKER_CONNECTIONS = 4096
+#: prctl(2) option: the signal a process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
 
 
 class ProxyError(RuntimeError):
@@ -111,6 +114,16 @@ http {{
 """
 
 
+def _die_with_parent() -> None:
+    """In nginx's process before it runs: the kernel stops it if the dashboard dies without cleaning
+    up (SIGKILL, a crash), so no orphan keeps the port. Linux only; elsewhere a no-op."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
 @dataclass
 class LocalProxy:
     """nginx on ``host:port`` forwarding to gunicorn's Unix socket in ``folder`` (private: mode 0700)."""
@@ -167,6 +180,7 @@ class LocalProxy:
         self.process = subprocess.Popen(
             [binary, "-e", "stderr", "-c", str(main), "-p", str(self.folder), "-g", "daemon off;"],
             stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
         threading.Thread(target=self._watch, name="nginx-watch", daemon=True).start()
 

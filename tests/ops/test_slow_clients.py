@@ -247,3 +247,18 @@ def test_proxy_modes(monkeypatch):
         resolve_mode("nginx")
     with pytest.raises(ProxyError, match="--proxy must be one of"):
         resolve_mode("apache")
+
+
+def test_a_killed_serve_leaves_no_nginx_holding_the_port(default_warehouse, tmp_path):
+    require("nginx")
+    with dashboard_serve(default_warehouse, tmp_path, "nginx") as served:
+        nginx = next(p for p in psutil.Process(served.process.pid).children() if "nginx" in p.name())
+        served.process.send_signal(signal.SIGKILL)  # no on_exit hook runs: only the kernel can clean up
+        served.process.wait(timeout=30)
+        nginx.wait(timeout=30)  # raises psutil.TimeoutExpired if nginx outlives the dashboard
+        wait_until(lambda: not _port_taken(served.port), timeout=30, what="the port to be free")
+
+
+def _port_taken(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
