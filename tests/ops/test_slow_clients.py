@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -262,3 +263,39 @@ def test_a_killed_serve_leaves_no_nginx_holding_the_port(default_warehouse, tmp_
 def _port_taken(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_the_fuzz_corpus_through_nginx_and_gunicorn_gets_no_5xx(behind_nginx):
+    """The bounded corpus of tests/dashboard/test_guard.py, sent over real HTTP through the whole
+    stack (nginx's and gunicorn's parsers included), plus Dash's own failure modes."""
+    from tests.dashboard.test_guard import _mutations
+
+    port = behind_nginx.port
+    dependencies = [
+        d for d in json.loads(request(port, "GET", "/_dash-dependencies")[2]) if not d.get("clientside_function")
+    ]
+    rng = random.Random(15)
+    bodies = [json.dumps(body, allow_nan=True).encode() for d in dependencies for body in _mutations(d, rng)]
+    deep = b"[" * 100_000 + b"]" * 100_000
+    bodies += [
+        b"not json",
+        b"{",
+        deep,
+        b'{"output": "nope.children", "inputs": [], "outputs": {}}',
+        json.dumps({"output": dependencies[0]["output"], "inputs": [["440000"] * 50_000]}).encode(),
+    ]
+    statuses: dict[int, int] = {}
+    for body in bodies:
+        status, _, text = request(
+            port, "POST", "/_dash-update-component", body=body, headers={"Content-Type": "application/json"}
+        )
+        statuses[status] = statuses.get(status, 0) + 1
+        assert status < 500, (status, body[:200], text[:200])
+    for path in (
+        "/_dash-component-suites/nopkg/x.js",
+        "/_dash-component-suites/dash/nope.js",
+        "/api/observations.csv?region=" + "%00" * 100,
+    ):
+        status, _, _ = request(port, "GET", path)
+        assert 400 <= status < 500, (path, status)
+    assert statuses.get(200, 0) > 0 and statuses.get(400, 0) > 0 and sum(statuses.values()) > 300, statuses
