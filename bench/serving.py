@@ -34,18 +34,17 @@ import threading
 import time
 import urllib.parse
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import psutil
 
 from bench.data import WORK, cached_dataset
-from bench.serve_bench import download_filter
 from bench.timing import percentiles
 from dashboard import ids
 from dashboard.api import observations_sql
-from dashboard.query import Warehouse
+from dashboard.query import Filters, Warehouse
 from tests.conftest import RAW, REFERENCE
 
 HERE = Path(__file__).resolve().parent
@@ -206,13 +205,31 @@ def _copy(snapshot_path: Path, query: str, params: list, target: Path) -> dict[s
     return {"rows": rows, "bytes": size, "seconds": round(seconds, 3), "rows_per_s": round(rows / seconds)}
 
 
-def csv_against_copy(work: Path, rounds: int, target_rows: int) -> dict[str, object]:
+def download_filter(warehouse: Path, target_rows: int) -> tuple[dict[str, str], Filters, int]:
+    """Two measures of every indicator from a year on, the year chosen so that the result is closest
+    to ``target_rows``: the API's query parameters, the same as :class:`Filters`, and the row count."""
+    counts = (
+        Warehouse(warehouse)
+        .snapshot()
+        .sql(
+            "SELECT year(period_end) AS y, count(*) AS n FROM observations "
+            "WHERE is_default AND measure IN ('level', 'yoy_pct') GROUP BY ALL ORDER BY y DESC"
+        )
+    )
+    counts["cumulative"] = counts["n"].cumsum()
+    best = counts.iloc[(counts["cumulative"] - target_rows).abs().argmin()]
+    year, rows = int(best["y"]), int(best["cumulative"])
+    params = {"measure": "level,yoy_pct", "from": str(year)}
+    return params, Filters(measures=("level", "yoy_pct"), date_from=date(year, 1, 1)), rows
+
+
+def csv_against_copy(work: Path, rounds: int, target_rows: int, proxy: str = "auto") -> dict[str, object]:
     warehouse = cached_dataset("warehouse", DOWNLOAD_WAREHOUSE) / "warehouse"
     params, filters, expected = download_filter(warehouse, target_rows)
     query, sql_params = observations_sql(filters, "en", None)
     path = "/api/observations.csv?" + urllib.parse.urlencode(params)
     ours, copies = [], []
-    with serve(warehouse, work / "serve-download.log") as (port, process):
+    with serve(warehouse, work / "serve-download.log", proxy=proxy) as (port, process):
         get(port, path.replace("observations.csv?", "observations.csv?limit=1000&"))  # warm: import, first query
         for _ in range(rounds):
             copies.append(_copy(warehouse, query, sql_params, work / "copy.csv"))
@@ -377,7 +394,7 @@ def run_load(port: int, kinds: dict, clients: int, seconds: float, seed: int) ->
     }
 
 
-def mixed_load(work: Path, clients: int, seconds: float) -> dict[str, object]:
+def mixed_load(work: Path, clients: int, seconds: float, proxy: str = "auto") -> dict[str, object]:
     warehouse = work / "bundled-warehouse"
     if not (warehouse / "current").exists():
         result = subprocess.run(
@@ -401,7 +418,7 @@ def mixed_load(work: Path, clients: int, seconds: float) -> dict[str, object]:
         )
         if result.returncode != 0:
             raise RuntimeError(result.stderr)
-    with serve(warehouse, work / "serve-load.log") as (port, process):
+    with serve(warehouse, work / "serve-load.log", proxy=proxy) as (port, process):
         kinds = requests_for(port)
         # Warm-up, not measured: every worker imports, opens the snapshot, draws each state once.
         run_load(port, kinds, 8, 20, seed=1)
@@ -493,20 +510,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60, help="length of the loaded run")
     parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--only", choices=("csv", "load"), help="one part only, printed (to profile; no report)")
+    parser.add_argument("--proxy", choices=("auto", "nginx", "none"), default="auto", help="serve --proxy")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     load_start = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="bench-serving-", dir=WORK if WORK.exists() else None) as folder:
         work = Path(folder)
-        print("[bench-serving] CSV API against DuckDB COPY", flush=True)
-        csv = csv_against_copy(work, args.rounds, args.rows)
-        print(f"[bench-serving] ratio {csv['ratio_median']}, RSS growth {csv['rss_growth_max_mb']} MB", flush=True)
-        print(f"[bench-serving] {args.clients} clients, mixed load", flush=True)
-        load = mixed_load(work, args.clients, args.seconds)
-        print(
-            f"[bench-serving] p95 {load['loaded']['latency']['p95_ms']} ms, {load['loaded']['errors']} errors",
-            flush=True,
-        )
+        csv = load = None
+        if args.only != "load":
+            print("[bench-serving] CSV API against DuckDB COPY", flush=True)
+            csv = csv_against_copy(work, args.rounds, args.rows, args.proxy)
+            print(f"[bench-serving] ratio {csv['ratio_median']}, RSS growth {csv['rss_growth_max_mb']} MB", flush=True)
+        if args.only != "csv":
+            print(f"[bench-serving] {args.clients} clients, mixed load", flush=True)
+            load = mixed_load(work, args.clients, args.seconds, args.proxy)
+            print(
+                f"[bench-serving] p95 {load['loaded']['latency']['p95_ms']} ms, {load['loaded']['errors']} errors",
+                flush=True,
+            )
+        if args.only:
+            print(json.dumps({"csv": csv, "load": load}, indent=1))
+            return 0
     report = {
         "meta": {
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -25,8 +25,9 @@ from dashboard.export import csv_chunks
 from dashboard.params import ParamError, parse_choice, parse_limit, parse_params
 from dashboard.query import Filters, NoSnapshotError, Snapshot, Warehouse, time_limit, where_clause
 
-#: Rows per Arrow batch, i.e. per chunk of the response.
-ROWS_PER_BATCH = 50_000
+#: Rows per Arrow batch, i.e. per chunk of the response: about 4 MB of CSV. Measured over a 576 k-row
+#: download: 50,000 rows a batch grew the process by 115–136 MB, 10,000 by 13–48 MB, at the same speed.
+ROWS_PER_BATCH = 10_000
 MAX_LIMIT = 50_000_000
 LANGS = ("en", "zh")
 #: Name column per language: a fixed mapping, so the language parameter never becomes SQL text.

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pandas as pd
 import pyarrow as pa
@@ -23,6 +25,9 @@ BOM = "\ufeff"
 FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]+")
 MAX_FILENAME = 120
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Pool threads that neutralise and write a streamed CSV, and batches in flight at most (see csv_chunks).
+CSV_THREADS = 2
+CSV_AHEAD = 4
 
 
 def neutralise_text(value: object) -> object:
@@ -81,19 +86,38 @@ def neutralise_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
 
 
-def csv_chunks(batches: Iterable[pa.RecordBatch], schema: pa.Schema) -> Iterator[bytes]:
+def _batch_csv(batch: pa.RecordBatch) -> bytes:
+    """One batch as formula-safe CSV rows, no header (runs in a pool thread: pyarrow releases the GIL)."""
+    out = pa.BufferOutputStream()
+    pacsv.write_csv(neutralise_batch(batch), out, pacsv.WriteOptions(include_header=False))
+    return out.getvalue().to_pybytes()
+
+
+def csv_chunks(
+    batches: Iterable[pa.RecordBatch], schema: pa.Schema, *, threads: int = CSV_THREADS, ahead: int = CSV_AHEAD
+) -> Iterator[bytes]:
     """CSV bytes (BOM, header once — also for no rows —, formula-safe) for each batch of a streamed result.
 
-    One :class:`pyarrow.csv.CSVWriter` for the whole stream writes into a buffer that is handed
-    out and emptied after each batch.
+    Why threads: written one batch after another, the stream costs about what DuckDB's own
+    ``COPY`` costs in CPU but takes twice its time, because the query, the neutralisation and the
+    CSV writer take turns on one core while ``COPY`` keeps two busy. Here the request's thread
+    pulls batches from DuckDB while ``threads`` pool threads neutralise and write the ones before
+    (pyarrow's compute and CSV writer release the GIL); at most ``ahead`` batches are in flight,
+    so memory stays bounded, and chunks leave in the query's order. The pool lives as long as the
+    response (closed when the client goes or the stream ends).
     """
-    buffer = io.BytesIO()
-    buffer.write(BOM.encode())
-    writer = pacsv.CSVWriter(buffer, schema)  # writes the header now
-    yield buffer.getvalue()
-    for batch in batches:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.write_batch(neutralise_batch(batch))
-        yield buffer.getvalue()
-    writer.close()
+    header = pa.BufferOutputStream()
+    pacsv.write_csv(schema.empty_table(), header)
+    yield BOM.encode() + header.getvalue().to_pybytes()
+    pending: deque[Future[bytes]] = deque()
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="csv") as pool:
+        try:
+            for batch in batches:
+                pending.append(pool.submit(_batch_csv, batch))
+                while len(pending) >= ahead or (pending and pending[0].done()):
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
