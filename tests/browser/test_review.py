@@ -120,7 +120,15 @@ def test_the_seed_release_goes_from_pasted_text_to_the_chart_with_its_source(pag
 def test_a_careless_edit_is_refused_with_its_row_and_column_and_nothing_is_written(
     page, review_server, seed_text
 ) -> None:
-    paste_and_extract(page, review_server, seed_text, lang="zh")
+    page.goto(f"{review_server.url}/review/?lang=zh")
+    page.locator(f"#{ids.UPLOAD} input[type=file]").set_input_files(
+        {"name": SEED.name, "mimeType": "text/plain", "buffer": seed_text.encode("utf-8-sig")}
+    )
+    expect(page.locator(f"#{ids.TEXT}")).to_have_value(seed_text)  # the file, loaded as text (its BOM dropped)
+    page.fill(f"#{ids.TITLE}", TITLE)
+    page.fill(f"#{ids.PUBLISHER}", PUBLISHER)
+    page.click(f"#{ids.EXTRACT}")
+    expect(grid_rows(page)).to_have_count(4)
     values = [cell(page, i, "value").inner_text() for i in range(4)]
     row = values.index("145.98")
     unit = cell(page, row, "unit")

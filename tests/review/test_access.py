@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -133,3 +134,18 @@ def test_a_request_naming_the_main_pages_callbacks_on_the_review_path_is_unknown
 )
 def test_the_host_name_of_a_host_header(header: str, name: str) -> None:
     assert host_name(header) == name
+
+
+def test_beyond_loopback_the_command_line_makes_a_token_and_prints_the_address(monkeypatch, capsys) -> None:
+    from dashboard.__main__ import _common, _config
+
+    monkeypatch.delenv("REVIEW_TOKEN", raising=False)
+    parser = argparse.ArgumentParser()
+    _common(parser)
+    local = _config(parser.parse_args(["--allow-edit"]))
+    assert local.allow_edit and local.edit_token is None
+    assert "review page: http://127.0.0.1:8050/review/ (this machine only)" in capsys.readouterr().err
+    shared = _config(parser.parse_args(["--allow-edit", "--host", "0.0.0.0"]))
+    assert shared.edit_token and len(shared.edit_token) >= 24
+    assert f"/review/?token={shared.edit_token}" in capsys.readouterr().err
+    assert _config(parser.parse_args(["--host", "0.0.0.0"])).allow_edit is False
