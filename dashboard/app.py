@@ -12,6 +12,7 @@ from dashboard.cache import make_cache, register_metrics
 from dashboard.callbacks import register_callbacks
 from dashboard.compression import install_compression
 from dashboard.config import Config
+from dashboard.geo import register_geo_routes
 from dashboard.guard import callback_failed, install_guard
 from dashboard.layout import build_layout
 from dashboard.params import browser_rules
@@ -48,5 +49,6 @@ def create_app(config: Config | None = None) -> Dash:
     register_metrics(app.server, cache, warehouse.current_id)
     register_api(app.server, warehouse)
     register_routes(app.server, warehouse)
+    register_geo_routes(app.server)
     add_security_headers(app)  # last: it hashes every inline clientside script registered above
     return app
