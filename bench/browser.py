@@ -121,3 +121,75 @@ def _first_page_in(browser, url: str) -> PageLoad:
         return PageLoad(round(elapsed, 1), seen["bytes"], seen["requests"], posts_at_chart, uncompressed, uncached)
     finally:
         context.close()
+
+
+#: Every drawing of the chart is noted (Plotly's ``plotly_afterplot``, in the page's clock).
+WATCH_PLOTS = """() => {
+    const gd = document.querySelector('#%s .js-plotly-plot');
+    window.__plots = window.__plots || [];
+    if (gd && !gd.__watched) { gd.on('plotly_afterplot', () => window.__plots.push(performance.now())); gd.__watched = true; }
+    return !!gd;
+}""" % ids.CHART
+
+
+def _server_ms(header: str) -> float:
+    """The ``app`` span of a ``Server-Timing`` header (the whole request on the server), in ms."""
+    match = re.search(r"(?:^|,\s*)app;dur=([\d.]+)", header or "")
+    return float(match.group(1)) if match else 0.0
+
+
+def region_changes(url: str, names: list[str], runs: int) -> dict[str, object]:
+    """Pick another province in the region dropdown, ``runs`` times, in one page (as a user does).
+
+    Each run toggles one province (added, then removed the next time it comes round), and is
+    timed from the click until Plotly has redrawn the chart with the new rows (the row count
+    changed and a ``plotly_afterplot`` came after the click). The server's part is the sum of
+    the ``Server-Timing`` ``app`` spans of the callbacks the click caused.
+    """
+    from playwright.sync_api import sync_playwright
+
+    redraw, server, posts = [], [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.set_default_timeout(60_000)
+            timings: list[float] = []
+            page.on("response", lambda r: timings.append(_server_ms(r.headers.get("server-timing", "")))
+                    if r.request.method == "POST" and "_dash-update-component" in r.url else None)
+            page.goto(url)
+            page.wait_for_function(CHART_DRAWN)
+            page.wait_for_function(WATCH_PLOTS)
+            page.wait_for_timeout(500)
+            for i in range(runs + 2):
+                name = names[(i // 2) % len(names)]  # even runs add it, odd runs remove it again
+                before = page.locator(f"#{ids.ROW_COUNT}").text_content()
+                timings.clear()
+                start = page.evaluate("performance.now()")
+                page.locator(f"#{ids.REGION}").click()
+                page.get_by_role("option", name=re.compile(re.escape(name))).first.click()
+                page.wait_for_function(
+                    "([before, start]) => document.getElementById('%s').textContent !== before"
+                    " && (window.__plots || []).some(t => t > start)" % ids.ROW_COUNT,
+                    arg=[before, start],
+                )
+                page.wait_for_timeout(150)  # a late second drawing is counted too
+                drawn = page.evaluate("Math.max(...window.__plots)")
+                page.keyboard.press("Escape")
+                page.wait_for_timeout(100)
+                if i >= 2:  # the first two warm up
+                    redraw.append(drawn - start)
+                    server.append(sum(timings))
+                    posts.append(len(timings))
+        finally:
+            browser.close()
+    return {"redraw": _summary(redraw), "server_ms": _summary(server), "callback_posts": max(posts, default=0)}
+
+
+def _summary(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    if not ordered:
+        return {}
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+    return {"p50_ms": round(statistics.median(ordered), 1), "p95_ms": round(p95, 1), "min_ms": round(ordered[0], 1),
+            "max_ms": round(ordered[-1], 1), "runs": len(ordered)}

@@ -41,7 +41,7 @@ TABLES = ("observations", "regions", "industries", "indicators", "sources", "tar
 #: Small tables joined into every result: copied into DuckDB's memory once per snapshot, so a
 #: join does not re-read a Parquet file per request. ``observations`` stays on disk (row groups
 #: are skipped by their min/max statistics).
-IN_MEMORY_TABLES = ("regions", "industries", "indicators", "sources")
+IN_MEMORY_TABLES = ("regions", "industries", "indicators", "sources", "target_progress")
 #: Only results this small are memoised: the cache is for repeated clicks, not for downloads.
 MEMO_MAX_ROWS = 20_000
 
@@ -374,9 +374,7 @@ def observations(snapshot: Snapshot, filters: Filters, *, limit: int | None = No
     Memoised per snapshot when small: going back to a region or indicator costs nothing. The
     key lists each ``IN`` filter's members sorted (the same rows whatever order they came in).
     """
-    key = dataclasses.replace(filters, **{f.name: tuple(sorted(set(getattr(filters, f.name))))
-                                          for f in dataclasses.fields(filters) if isinstance(getattr(filters, f.name), tuple)})
-    return snapshot.remember(("observations", key, limit), lambda: _observations(snapshot, filters, limit))
+    return snapshot.remember(("observations", _memo_key(filters), limit), lambda: _observations(snapshot, filters, limit))
 
 
 def _observations(snapshot: Snapshot, filters: Filters, limit: int | None) -> pd.DataFrame:
@@ -497,23 +495,39 @@ def region_counts(snapshot: Snapshot) -> pd.DataFrame:
 
 
 def period_ends(snapshot: Snapshot, filters: Filters) -> list[date]:
-    """The distinct period ends of a selection (for the period-range pickers), oldest first."""
-    where, params = where_clause(filters)
-    frame = snapshot.sql(f"SELECT DISTINCT o.period_end FROM observations o WHERE {where} ORDER BY 1", params)
+    """The distinct period ends of a selection (for the period-range pickers), oldest first.
+
+    Memoised per snapshot like :func:`observations` (the pickers are rebuilt on every filter
+    change, and their answer only changes with the series, not with the regions or dates).
+    """
+    frame = snapshot.remember(("period_ends", _memo_key(filters)), lambda: _period_ends(snapshot, filters))
     return [pd.Timestamp(v).date() for v in frame["period_end"]]
+
+
+def _period_ends(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    where, params = where_clause(filters)
+    return snapshot.sql(f"SELECT DISTINCT o.period_end FROM observations o WHERE {where} ORDER BY 1", params)
+
+
+def _memo_key(filters: Filters) -> Filters:
+    """``filters`` with each ``IN`` filter's members sorted and deduplicated: equal questions, one key."""
+    return dataclasses.replace(filters, **{f.name: tuple(sorted(set(getattr(filters, f.name))))
+                                           for f in dataclasses.fields(filters) if isinstance(getattr(filters, f.name), tuple)})
 
 
 def target_progress(snapshot: Snapshot, region: str, indicator: str, product: str) -> pd.DataFrame:
     """Rows of ``target_progress`` (added by the derive stage) for one region and series; empty without the table."""
     if not snapshot.has_table("target_progress"):
         return pd.DataFrame()
-    columns = set(snapshot.sql("SELECT * FROM target_progress LIMIT 0").columns)
+    columns = set(_memo(snapshot, "target_progress_columns",
+                        lambda: snapshot.sql("SELECT * FROM target_progress LIMIT 0")).columns)
     parts, params = ["region_code = ?"], [region]
     for column, value in (("indicator", indicator), ("product", product)):
         if column in columns:
             parts.append(f"{column} = ?")
             params.append(value)
-    return snapshot.sql(f"SELECT * FROM target_progress WHERE {' AND '.join(parts)}", params)
+    return snapshot.remember(("target_progress", region, indicator, product),
+                             lambda: snapshot.sql(f"SELECT * FROM target_progress WHERE {' AND '.join(parts)}", params))
 
 
 def observations_parquet(snapshot: Snapshot) -> Path | None:
