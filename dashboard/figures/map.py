@@ -53,7 +53,7 @@ def map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, highlight: tupl
         z=data["value"] / divisor, colorscale=COLOURSCALE, reversescale=measure == "rank",
         marker={"line": {"color": ["#d55e00" if c in highlight else "#ffffff" for c in data["region_code"]],
                          "width": [1.2 if c in highlight else 0.6 for c in data["region_code"]]}},
-        hovertext=[hover_text(row, lang) for _, row in data.iterrows()], hoverinfo="text",
+        hovertext=[hover_text(row, lang) for row in data.to_dict("records")], hoverinfo="text",
         colorbar={"title": {"text": unit_label(unit, lang, divisor) if unit != "rank" else label(MEASURE_LABELS, "rank", lang)},
                   "thickness": 14, "len": 0.8},
         name="",
