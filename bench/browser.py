@@ -125,11 +125,11 @@ def _first_page_in(browser, url: str) -> PageLoad:
 
 #: Every drawing of the chart is noted (Plotly's ``plotly_afterplot``, in the page's clock).
 WATCH_PLOTS = """() => {
-    const gd = document.querySelector('#%s .js-plotly-plot');
+    const gd = document.querySelector('#CHART .js-plotly-plot');
     window.__plots = window.__plots || [];
     if (gd && !gd.__watched) { gd.on('plotly_afterplot', () => window.__plots.push(performance.now())); gd.__watched = true; }
     return !!gd;
-}""" % ids.CHART
+}""".replace("CHART", ids.CHART)
 
 
 def _server_ms(header: str) -> float:
@@ -169,8 +169,8 @@ def region_changes(url: str, names: list[str], runs: int) -> dict[str, object]:
                 page.locator(f"#{ids.REGION}").click()
                 page.get_by_role("option", name=re.compile(re.escape(name))).first.click()
                 page.wait_for_function(
-                    "([before, start]) => document.getElementById('%s').textContent !== before"
-                    " && (window.__plots || []).some(t => t > start)" % ids.ROW_COUNT,
+                    f"([before, start]) => document.getElementById('{ids.ROW_COUNT}').textContent !== before"
+                    " && (window.__plots || []).some(t => t > start)",
                     arg=[before, start],
                 )
                 page.wait_for_timeout(150)  # a late second drawing is counted too
