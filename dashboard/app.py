@@ -17,6 +17,7 @@ from dashboard.guard import callback_failed, install_guard
 from dashboard.layout import build_layout
 from dashboard.params import browser_rules
 from dashboard.query import Warehouse
+from dashboard.review import register_review, register_review_disabled
 from dashboard.routes import register_routes
 from dashboard.runs import register_run_status
 from dashboard.security import add_security_headers
@@ -43,12 +44,16 @@ def create_app(config: Config | None = None) -> Dash:
     install_request_timing(app.server, warehouse.current_id)  # first: its clock starts before any check
     install_guard(app, browser_rules(), message_id=ids.MESSAGE, lang_ids=(ids.LANG,))
     topojson_url = app.get_asset_url("topojson/")
-    app.layout = lambda: build_layout(config.default_lang, topojson_url)
+    app.layout = lambda: build_layout(config.default_lang, topojson_url, review_link=config.allow_edit)
     register_callbacks(app, warehouse, config)
     register_run_status(app, warehouse.store)
     register_metrics(app.server, cache, warehouse.current_id)
     register_api(app.server, warehouse)
     register_routes(app.server, warehouse)
     register_geo_routes(app.server)
+    if config.allow_edit:
+        register_review(app.server, config, warehouse)
+    else:
+        register_review_disabled(app.server)
     add_security_headers(app)  # last: it hashes every inline clientside script registered above
     return app
