@@ -10,7 +10,9 @@ from dashboard import ids
 from dashboard.api import register_api
 from dashboard.cache import make_cache, register_metrics
 from dashboard.callbacks import register_callbacks
+from dashboard.compression import install_compression
 from dashboard.config import Config
+from dashboard.geo import register_geo_routes
 from dashboard.guard import callback_failed, install_guard
 from dashboard.layout import build_layout
 from dashboard.params import browser_rules
@@ -38,6 +40,7 @@ def create_app(config: Config | None = None) -> Dash:
     )
     cache = make_cache(app.server, config.redis_url, namespace=config.cache_namespace, timeout=config.cache_timeout_s)
     warehouse = Warehouse(config.warehouse, time_limit_s=config.query_time_limit_s, cache=cache)
+    install_compression(app.server)  # its after_request hook runs after every other one (registered first)
     install_request_timing(app.server, warehouse.current_id)  # first: its clock starts before any check
     install_guard(app, browser_rules(), message_id=ids.MESSAGE, lang_ids=(ids.LANG,))
     topojson_url = app.get_asset_url("topojson/")
@@ -47,6 +50,7 @@ def create_app(config: Config | None = None) -> Dash:
     register_metrics(app.server, cache, warehouse.current_id)
     register_api(app.server, warehouse)
     register_routes(app.server, warehouse)
+    register_geo_routes(app.server)
     if config.allow_edit:
         register_review(app.server, config, warehouse)
     else:
