@@ -18,7 +18,7 @@ from dashboard.figures.map import features_of, map_figure
 from dashboard.figures.ranking import comparison_period, ranking_figure
 from dashboard.figures.share import share_figure
 from dashboard.figures.timeseries import timeseries_figure
-from dashboard.geo import boundaries
+from dashboard.geo import boundaries, boundaries_url
 from dashboard.i18n import MEASURE_LABELS, PERIOD_KIND_LABELS, PRODUCT_LABELS, label, t
 from dashboard.query import Snapshot, empty_result, observations, reference_table, target_progress
 from dashboard.selection import filters_from_state
@@ -91,7 +91,8 @@ def build_view(snapshot: Snapshot, state: dict) -> View:
         shapes = boundaries(level)
         if parent:
             shapes = features_of(shapes, parent=parent)
-        return View(map_figure(rows, shapes, lang, highlight=highlight), rows, kpis, comparison)
+        return View(map_figure(rows, shapes, lang, highlight=highlight, geojson_url=boundaries_url(level)), rows, kpis,
+                    comparison)
     if view == "share":
         frame = observations(snapshot, filters_from_state(state, measures=("share_pct",)))
         frame = frame[frame["share_of"].fillna("") == ""]

@@ -19,11 +19,14 @@ COLOURSCALE = "Blues"
 
 
 def map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, highlight: tuple[str, ...] = (),
-               title: str = "") -> go.Figure:
+               title: str = "", geojson_url: str | None = None) -> go.Figure:
     """Colour each region of ``frame`` (one period) found in ``geojson``; outline the selected ones.
 
     Regions of the level without a figure are drawn grey, so "no data" is visible rather than
-    looking like a small value.
+    looking like a small value. With ``geojson_url`` (where the browser fetches the whole
+    layer, :func:`dashboard.geo.boundaries_url`) both traces name that address instead of
+    embedding shapes: the figure carries codes and values only, and plotly.js draws just the
+    listed locations of the layer. ``geojson`` still says which regions have a shape.
     """
     data = frame.dropna(subset=["value"])
     data = data[data["is_default"]] if "is_default" in data else data
@@ -39,17 +42,18 @@ def map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, highlight: tupl
     all_codes = sorted(codes_with_shape)
     figure = go.Figure()
     figure.add_choropleth(
-        geojson=geojson, featureidkey="properties.code", locations=all_codes, z=[0] * len(all_codes),
+        geojson=geojson_url or geojson, featureidkey="properties.code", locations=all_codes, z=[0] * len(all_codes),
         colorscale=[[0, "#eceff3"], [1, "#eceff3"]], showscale=False, hoverinfo="skip",
         marker={"line": {"color": "#ffffff", "width": 0.6}}, name="",
     )
-    coloured = features_of(geojson, codes=set(data["region_code"]))  # each shape sent once more, not all twice
+    # Embedded: each coloured shape sent once more, not all twice. By URL: the one cached file.
+    coloured = geojson_url or features_of(geojson, codes=set(data["region_code"]))
     figure.add_choropleth(
         geojson=coloured, featureidkey="properties.code", locations=data["region_code"],
         z=data["value"] / divisor, colorscale=COLOURSCALE, reversescale=measure == "rank",
         marker={"line": {"color": ["#d55e00" if c in highlight else "#ffffff" for c in data["region_code"]],
                          "width": [1.2 if c in highlight else 0.6 for c in data["region_code"]]}},
-        hovertext=[hover_text(row, lang) for _, row in data.iterrows()], hoverinfo="text",
+        hovertext=[hover_text(row, lang) for row in data.to_dict("records")], hoverinfo="text",
         colorbar={"title": {"text": unit_label(unit, lang, divisor) if unit != "rank" else label(MEASURE_LABELS, "rank", lang)},
                   "thickness": 14, "len": 0.8},
         name="",
