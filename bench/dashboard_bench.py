@@ -154,8 +154,11 @@ def over_http(warehouse: Path, runs: int, region_runs: int) -> dict[str, object]
         indicator, industry, focus, names = _series_with_provinces(snapshot)
         bare_region = time_runs(lambda i: bare(cases["change_region"][1](i + 7000)), region_runs)
         page = f"{base}/?region={focus}&indicator={indicator}&industry={industry}&measure=level&period_kind=ytd"
-        results["region_change_in_chromium"] = {**region_changes(page, names, region_runs), "page": page.replace(base, ""),
-                                                "bare_duckdb": percentiles(bare_region)}
+        try:
+            changes = region_changes(page, names, region_runs)
+        except Exception as error:  # the HTTP figures above still count; the report says what failed
+            changes = {"error": f"{type(error).__name__}: {str(error)[:300]}"}
+        results["region_change_in_chromium"] = {**changes, "page": page.replace(base, ""), "bare_duckdb": percentiles(bare_region)}
         results["peak_rss_mb"] = rss.peak_mb
     connection_bare.close()
     return results
@@ -214,13 +217,16 @@ def write_report(results: dict, path: Path) -> None:
         lines.append(f"| {name}: server time of the chart callback, p95 | {ours:.1f} ms | bare DuckDB p95 {bare:.1f} ms "
                      f"| {ours / bare:.2f}× | ≤ 50 ms and ≤ 2× | {_verdict(ok)} |")
     region = http["region_change_in_chromium"]
-    redraw, served, bare = region["redraw"], region["server_ms"], region["bare_duckdb"]
-    lines.append(f"| region change in Chromium: click → chart redrawn, median | {redraw['p50_ms']:.0f} ms (p95 {redraw['p95_ms']:.0f}) "
-                 f"| — | — | ≤ 300 ms | {_verdict(redraw['p50_ms'] <= TARGETS['redraw_p50_ms'])} |")
-    ok = served["p95_ms"] <= TARGETS["server_p95_ms"] and served["p95_ms"] <= 2 * bare["p95_ms"]
-    lines.append(f"| region change in Chromium: server time of all its callbacks ({region['callback_posts']} POSTs), p95 "
-                 f"| {served['p95_ms']:.1f} ms | bare DuckDB p95 {bare['p95_ms']:.1f} ms | {served['p95_ms'] / bare['p95_ms']:.2f}× "
-                 f"| ≤ 50 ms and ≤ 2× | {_verdict(ok)} |")
+    if "error" in region:
+        lines.append(f"| region change in Chromium | not measured: {region['error']} | — | — | ≤ 300 ms | **not measured** |")
+    else:
+        redraw, served, bare = region["redraw"], region["server_ms"], region["bare_duckdb"]
+        lines.append(f"| region change in Chromium: click → chart redrawn, median | {redraw['p50_ms']:.0f} ms (p95 {redraw['p95_ms']:.0f}) "
+                     f"| — | — | ≤ 300 ms | {_verdict(redraw['p50_ms'] <= TARGETS['redraw_p50_ms'])} |")
+        ok = served["p95_ms"] <= TARGETS["server_p95_ms"] and served["p95_ms"] <= 2 * bare["p95_ms"]
+        lines.append(f"| region change in Chromium: server time of all its callbacks ({region['callback_posts']} POSTs), p95 "
+                     f"| {served['p95_ms']:.1f} ms | bare DuckDB p95 {bare['p95_ms']:.1f} ms | {served['p95_ms'] / bare['p95_ms']:.2f}× "
+                     f"| ≤ 50 ms and ≤ 2× | {_verdict(ok)} |")
     map_entry = http["map_one_period"]
     size_br, size_plain = map_entry["bytes_br"]["max"], map_entry["bytes_uncompressed"]["max"]
     lines.append(f"| map response (chart callback: figure, table rows, cards), largest | {size_br:,} B brotli ({size_plain:,} B "
@@ -246,8 +252,11 @@ def write_report(results: dict, path: Path) -> None:
         lines.append(f"| {name} — {entry['what']} | {entry['rows']} | {pair(entry['query'])} | {pair(entry['figure'])} | "
                      f"{pair(entry['bare_duckdb'])} | {pair(over['server'])} | {pair(over['wall'])} | {pair(over['bare_duckdb'])} | "
                      f"{over['bytes_br']['median']:,} / {over['bytes_uncompressed']['median']:,} B |")
-    lines += ["", f"Region change in Chromium: redraw {pair(redraw)} ms; server {pair(served)} ms over "
-              f"{region['callback_posts']} callback POSTs per click. Dashboard peak RSS {http['peak_rss_mb']:.0f} MB.", ""]
+    if "error" not in region:
+        lines += ["", f"Region change in Chromium (`{region['page']}`, a province toggled in the region dropdown): redraw "
+                  f"{pair(region['redraw'])} ms; server {pair(region['server_ms'])} ms over {region['callback_posts']} callback "
+                  f"POSTs per click; bare DuckDB {pair(region['bare_duckdb'])} ms."]
+    lines += ["", f"Dashboard peak RSS {http['peak_rss_mb']:.0f} MB.", ""]
     notes = BENCH / "notes-dashboard.md"
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
