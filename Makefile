@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test venv warehouse lint format bench bench-quick bench-scale bench-extract bench-etl clean
+.PHONY: run test venv warehouse lint format bench bench-quick bench-dashboard bench-scale bench-extract bench-etl clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ bench-quick: venv
 # BENCH_ETL_ALSO=10000000 to add a larger size (generated first: minutes).
 bench-etl: venv
 	$(PY) -m bench.etl $(if $(BENCH_ETL_ROWS),--rows $(BENCH_ETL_ROWS),) $(if $(BENCH_ETL_ALSO),--also $(BENCH_ETL_ALSO),)
+
+# The dashboard against issue 15 items 2-3 (interactions at 10 M observations over HTTP and in Chromium,
+# the first page on the bundled data) → bench/RESULTS-dashboard.md and bench/results-dashboard.json.
+bench-dashboard: venv
+	$(PY) -m bench.dashboard_bench $(if $(BENCH_SIZE),--size $(BENCH_SIZE),)
 
 # The extractor scored on the labelled corpus (releases read from ../shared, labels in tests/data/releases/):
 # writes bench/extract-results.md and prints it.
