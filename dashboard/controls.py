@@ -9,6 +9,7 @@ from a link the replacement is reported as a note.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -18,6 +19,9 @@ from dashboard.urlstate import MEASURES, PERIOD_KINDS, VIEWS
 
 DEFAULT_INDICATOR = "production"
 DEFAULT_MEASURE = "level"
+#: The frequency a series opens in: year to date where published (the statistics bureaus' own
+#: monthly releases are cumulative), else annual, else whatever the series has most of.
+DEFAULT_KINDS = ("ytd", "year")
 LEVEL_ORDER = {"country": 0, "province": 1, "city": 2, "county": 3}
 
 
@@ -109,14 +113,47 @@ def normalise(
     lang: str,
     default_regions: tuple[str, ...] = ("440000",),
     strict: bool = False,
+    dims_for: Callable[[tuple[str, ...]], pd.DataFrame] | None = None,
+    lead: str | None = None,
 ) -> Controls:
-    """A valid state for ``requested`` and every filter's options (``strict``: report replacements)."""
+    """A valid state for ``requested`` and every filter's options (``strict``: report replacements).
+
+    ``dims_for(regions)``: the dimension combinations with figures for any of ``regions``; with
+    it the options narrow to the selected regions (choosing Qingyuan leaves only what Qingyuan
+    has). ``lead``: a region just added; when the current series has no figure for it, the
+    selection jumps to the first series that has one, rather than to an empty chart.
+    """
     notes: list[str] = []
     state: dict = {"lang": lang}
     options: dict[str, list[dict]] = {}
 
-    indicator_codes = _ranked(dimensions, "indicator")
-    state["indicator"] = _pick(requested.get("indicator"), indicator_codes, DEFAULT_INDICATOR, "indicator", notes, strict)
+    known = set(regions["code"])
+    asked = [c for c in requested.get("region") or [] if c in known]
+    if strict:
+        notes.extend(f"region={c}" for c in requested.get("region") or [] if c not in known)
+    if not asked and requested.get("region") is None:
+        asked = [c for c in default_regions if c in set(region_counts["code"])]
+    state["region"] = asked
+
+    if dims_for is not None and asked:
+        narrowed = dims_for(tuple(asked))
+        if not narrowed.empty:
+            dimensions = narrowed
+    lead_frame = None
+    if lead and "region_code" in dimensions and lead in set(dimensions["region_code"]):
+        lead_frame = dimensions[dimensions["region_code"] == lead]
+
+    def pick(name: str, column: str, default: str | None, frame: pd.DataFrame) -> tuple[str | None, list[str]]:
+        """The value of one filter, and the choices it offers (ranked within ``frame``)."""
+        nonlocal lead_frame
+        available = _ranked(frame, column)
+        preferred = _ranked(lead_frame, column) if lead_frame is not None else available
+        value = _pick(requested.get(name), preferred or available, default, name, notes, strict)
+        if lead_frame is not None:
+            lead_frame = lead_frame[lead_frame[column] == value]
+        return value, available
+
+    state["indicator"], indicator_codes = pick("indicator", "indicator", DEFAULT_INDICATOR, dimensions)
     names = indicators.set_index("code") if not indicators.empty else pd.DataFrame()
     options["indicator"] = [
         {"label": (names.loc[c, "name_zh" if lang == "zh" else "name_en"] if c in names.index else c) or c, "value": c}
@@ -124,31 +161,37 @@ def normalise(
     ]
     frame = dimensions[dimensions["indicator"] == state["indicator"]]
 
-    products = _ranked(frame, "product")
-    state["product"] = _pick(requested.get("product"), products, None, "product", notes, strict)
+    state["product"], products = pick("product", "product", None, frame)
     options["product"] = [{"label": label(PRODUCT_LABELS, p, lang) if p else t("no_product", lang), "value": p}
                           for p in products]
     frame = frame[frame["product"] == state["product"]]
 
-    industry_codes = _ranked(frame, "industry_code")
-    state["industry"] = _pick(requested.get("industry"), industry_codes, None, "industry", notes, strict)
+    state["industry"], industry_codes = pick("industry", "industry_code", None, frame)
     options["industry"] = industry_choices(industries, industry_codes, lang)
     frame = frame[frame["industry_code"] == state["industry"]]
 
-    scopes = _ranked(frame, "scope")
-    state["scope"] = _pick(requested.get("scope"), scopes, "", "scope", notes, strict)
+    state["scope"], scopes = pick("scope", "scope", "", frame)
     options["scope"] = [{"label": s or t("scope_default", lang), "value": s} for s in scopes]
     frame = frame[frame["scope"] == state["scope"]]
 
+    lead_measures = set(lead_frame["measure"]) if lead_frame is not None else set(frame["measure"])
     measures = [m for m in MEASURES if m in set(frame["measure"])]
-    state["measure"] = _pick(requested.get("measure"), measures, DEFAULT_MEASURE, "measure", notes, strict)
+    state["measure"] = _pick(requested.get("measure"), [m for m in measures if m in lead_measures] or measures,
+                             DEFAULT_MEASURE, "measure", notes, strict)
     options["measure"] = [{"label": label(MEASURE_LABELS, m, lang), "value": m} for m in measures]
     frame = frame[frame["measure"] == state["measure"]]
+    if lead_frame is not None:
+        lead_frame = lead_frame[lead_frame["measure"] == state["measure"]]
+        frame_for_kind = lead_frame if not lead_frame.empty else frame
+    else:
+        frame_for_kind = frame
 
     ranked_kinds = _ranked(frame, "period_kind")
     kinds = [k for k in PERIOD_KINDS if k in ranked_kinds]
-    state["period_kind"] = _pick(requested.get("period_kind"), kinds, ranked_kinds[0] if ranked_kinds else None,
-                                 "period_kind", notes, strict)
+    lead_kinds = _ranked(frame_for_kind, "period_kind") or ranked_kinds
+    preferred = next((k for k in DEFAULT_KINDS if k in lead_kinds), lead_kinds[0] if lead_kinds else None)
+    state["period_kind"] = _pick(requested.get("period_kind"), [k for k in kinds if k in lead_kinds] or kinds,
+                                 preferred, "period_kind", notes, strict)
     options["period_kind"] = [{"label": label(PERIOD_KIND_LABELS, k, lang), "value": k} for k in kinds]
     frame = frame[frame["period_kind"] == state["period_kind"]]
 
@@ -159,13 +202,6 @@ def normalise(
     state["status"] = wanted
     options["status"] = [{"label": label(STATUS_LABELS, s, lang), "value": s} for s in statuses]
 
-    known = set(regions["code"])
-    asked = [c for c in requested.get("region") or [] if c in known]
-    if strict:
-        notes.extend(f"region={c}" for c in requested.get("region") or [] if c not in known)
-    if not asked and requested.get("region") is None:
-        asked = [c for c in default_regions if c in set(region_counts["code"])]
-    state["region"] = asked
     state["within"] = requested.get("within") or ""
     provinces = regions[regions["level"] == "province"]
     with_data = set(region_counts["code"])

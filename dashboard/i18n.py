@@ -17,7 +17,7 @@ TEXT: dict[str, dict[str, str]] = {
     "region": {"en": "Regions", "zh": "地区"},
     "indicator": {"en": "Indicator", "zh": "指标"},
     "measure": {"en": "Measure", "zh": "度量"},
-    "period_kind": {"en": "Period type", "zh": "期间类型"},
+    "period_kind": {"en": "Frequency", "zh": "频度"},
     "period_range": {"en": "Period (end date)", "zh": "期间（截止）"},
     "all_sources": {"en": "Show every source and vintage", "zh": "显示所有来源与版本"},
     "download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
@@ -81,6 +81,16 @@ TEXT: dict[str, dict[str, str]] = {
                      "zh": "已发布新数据；页面现显示快照"},
     "highlighted": {"en": "selected", "zh": "已选"},
     "period_for": {"en": "Period", "zh": "期间"},
+    "publisher": {"en": "Publisher", "zh": "发布机构"},
+    "axis_ytd": {"en": "Cumulative from January to the end of the month", "zh": "年初累计（截至当月）"},
+    "axis_month": {"en": "Month", "zh": "月份"},
+    "kpi_not_for": {"en": "not published for {period}", "zh": "{period}未公布"},
+    "kpi_share_national": {"en": "Share of the national total", "zh": "占全国比重"},
+    "kpi_share_of": {"en": "Share of {parent}", "zh": "占{parent}比重"},
+    "target_no_level": {"en": "no level of this series is published", "zh": "该系列没有公布总量数据"},
+    "target_partial": {"en": "the latest level, {period} ({value}), covers part of the period only; a full-year "
+                                "target needs a full-year level",
+                       "zh": "最新总量为{period}（{value}），仅为部分期间；全年目标需与全年总量比较"},
 }
 
 MEASURE_LABELS = {

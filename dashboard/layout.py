@@ -123,7 +123,7 @@ def build_layout(lang: str, topojson_url: str = "/assets/topojson/") -> html.Div
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.STATE),
-            dcc.Store(id=ids.REFRESH, data=0),
+            dcc.Store(id=ids.REFRESH, data=0),  # bumped to redraw the view with the same controls
             dcc.Download(id=ids.DOWNLOAD),
             dcc.Download(id=ids.DOWNLOAD_META),
             html.Header(

@@ -548,3 +548,41 @@ def iter_observation_batches(snapshot: Snapshot, batch_rows: int = 50_000):
             yield batch.to_pandas()
     finally:
         cursor.close()
+
+
+def region_targets(snapshot: Snapshot, region: str) -> pd.DataFrame:
+    """Every row of ``target_progress`` for one region (the KPI card lists the region's targets); empty without the table."""
+    if not snapshot.has_table("target_progress"):
+        return pd.DataFrame()
+    return snapshot.remember(("region_targets", region),
+                             lambda: snapshot.sql("SELECT * FROM target_progress WHERE region_code = ?", [region]))
+
+
+def region_dimensions(snapshot: Snapshot, regions: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`dimension_options` restricted to figures of ``regions`` (any of them), with the region code.
+
+    Lets every filter offer only the choices that have figures for the selected regions.
+    """
+    if not regions:
+        return dimension_options(snapshot).assign(region_code="")
+    codes = tuple(sorted(set(regions)))
+    marks = ", ".join("?" for _ in codes)
+    return snapshot.remember(("region_dimensions", codes), lambda: snapshot.sql(
+        f"""
+        SELECT region_code, indicator, product, industry_code, scope, measure, period_kind, status, count(*) AS n
+        FROM observations WHERE is_default AND value IS NOT NULL AND region_code IN ({marks})
+        GROUP BY ALL ORDER BY n DESC, region_code, indicator, product, industry_code, scope, measure, period_kind, status
+        """, list(codes)))
+
+
+def series_regions(snapshot: Snapshot, indicator: str, product: str | None, industry: str | None,
+                   scope: str | None) -> pd.DataFrame:
+    """Regions with a default figure of one series (indicator, product, industry, scope), with counts."""
+    parts, params = ["is_default", "value IS NOT NULL", "indicator = ?"], [indicator]
+    for column, value in (("product", product), ("industry_code", industry), ("scope", scope)):
+        if value is not None:
+            parts.append(f"{column} = ?")
+            params.append(value)
+    return snapshot.remember(("series_regions", indicator, product, industry, scope), lambda: snapshot.sql(
+        f"SELECT region_code AS code, count(*) AS n FROM observations WHERE {' AND '.join(parts)} GROUP BY ALL ORDER BY code",
+        params))

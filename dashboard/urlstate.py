@@ -32,7 +32,7 @@ CODE = CODE_PATTERN
 MONTH = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?")
 MAX_REGIONS = 12
 #: The order of parameters in a URL the page writes (stable, so links compare equal).
-ORDER = ("view", "lang", "region", "indicator", "product", "industry", "scope", "measure", "period_kind",
+ORDER = ("view", "lang", "within", "region", "indicator", "product", "industry", "scope", "measure", "period_kind",
          "from", "to", "status", "source")
 
 
@@ -73,7 +73,7 @@ def parse_query(search: str | None) -> tuple[dict, list[str]]:
                 reject("region", c)
         if good:
             state["region"] = list(dict.fromkeys(good))
-    for name in ("indicator", "product", "industry", "scope"):
+    for name in ("within", "indicator", "product", "industry", "scope"):
         value = one(name)
         if value is None:
             continue

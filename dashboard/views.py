@@ -20,7 +20,7 @@ from dashboard.figures.share import share_figure
 from dashboard.figures.timeseries import timeseries_figure
 from dashboard.geo import boundaries
 from dashboard.i18n import MEASURE_LABELS, PERIOD_KIND_LABELS, PRODUCT_LABELS, label, t
-from dashboard.query import Snapshot, empty_result, observations, reference_table, target_progress
+from dashboard.query import Snapshot, empty_result, observations, reference_table, region_targets
 from dashboard.selection import filters_from_state
 
 
@@ -109,10 +109,58 @@ def _missing(snapshot: Snapshot, state: dict, frame: pd.DataFrame, lang: str) ->
     return tuple(names.loc[c, column] if c in names.index else c for c in state.get("region") or [] if c not in have)
 
 
+def share_parent_title(snapshot: Snapshot, region: str | None, lang: str) -> str:
+    """"Share of the national total" / "Share of Guangdong": the share of parent named after the parent."""
+    regions = reference_table(snapshot, "regions").set_index("code")
+    if region not in regions.index:
+        return t("kpi_share", lang)
+    parent = regions.loc[region, "parent_code"]
+    if not parent or parent == "CN" or parent not in regions.index:
+        return t("kpi_share_national", lang)
+    return t("kpi_share_of", lang).format(parent=regions.loc[parent, "name_zh" if lang == "zh" else "name_en"])
+
+
+class _Names(dict):
+    """Series names computed on demand (the full product of indicators × industries is large)."""
+
+    def __init__(self, snapshot: Snapshot, lang: str):
+        super().__init__()
+        self.lang = lang
+        column = "name_zh" if lang == "zh" else "name_en"
+        self.indicators = reference_table(snapshot, "indicators").set_index("code")[column].to_dict()
+        self.industries = reference_table(snapshot, "industries").set_index("code")[column].to_dict()
+
+    def get(self, key, default=None):  # type: ignore[override]
+        indicator, industry, product = key
+        if indicator not in self.indicators:
+            return default
+        parts = [self.indicators.get(indicator) or indicator]
+        if product:
+            parts.append(label(PRODUCT_LABELS, product, self.lang))
+        if industry:
+            parts.append(self.industries.get(industry) or industry)
+        return " · ".join(parts)
+
+
+def kpi_focus(state: dict, frame: pd.DataFrame) -> str | None:
+    """The region the KPI cards describe: the first selected region with a figure of the series
+    (a region just added for comparison without figures does not empty the cards)."""
+    have = set(frame.dropna(subset=["value"])["region_code"]) if not frame.empty else set()
+    for code in state.get("region") or []:
+        if code in have:
+            return code
+    return focus_region(state)
+
+
 def _kpis(snapshot: Snapshot, state: dict, lang: str) -> list[dict]:
-    focus = focus_region(state)
+    if not state.get("region"):
+        return []
+    frame = observations(snapshot, filters_from_state(state, measures=(), statuses=(), date_from=None))
+    focus = kpi_focus(state, frame)
     if focus is None:
         return []
-    frame = observations(snapshot, filters_from_state(state, regions=(focus,), measures=(), statuses=(), date_from=None))
-    progress = target_progress(snapshot, focus, state.get("indicator") or "", state.get("product") or "")
-    return kpi_specs(frame, lang, progress=progress)
+    frame = frame[frame["region_code"] == focus]
+    series = {"indicator": state.get("indicator") or "", "product": state.get("product") or "",
+              "industry_code": state.get("industry") or "", "scope": state.get("scope") or ""}
+    return kpi_specs(frame, lang, measure=state.get("measure"), share_title=share_parent_title(snapshot, focus, lang),
+                     progress=region_targets(snapshot, focus), series=series, names=_Names(snapshot, lang))

@@ -15,7 +15,7 @@ from dashboard.views import build_view, series_title
 
 def metadata(state: dict, snapshot, rows, comparison: str) -> dict:
     """What a downloaded CSV is: the filters, units, snapshot and the link that reproduces it."""
-    url_state = {k: v for k, v in state.items() if k not in ("within", "snapshot")}
+    url_state = {k: v for k, v in state.items() if k != "snapshot"}
     return {
         "title": series_title(snapshot, state, "en"),
         "title_zh": series_title(snapshot, state, "zh"),

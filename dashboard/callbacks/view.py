@@ -1,10 +1,17 @@
-"""The view: the stored state → chart, KPI cards, table, sources, row count, snapshot line."""
+"""The page's one callback: controls (or a link) → a valid state, every filter's options, and the view.
+
+One request per filter change: the controls are normalised and the chart, KPI cards, table and
+sources drawn from the same snapshot in the same callback, so there is no separate filter-sync
+round trip before the render and no chance of the two seeing different snapshots.
+"""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, ctx
 
 from dashboard import ids
+from dashboard.callbacks.filters import CONTROLS, KEYS, requested_from, resolve
+from dashboard.config import Config
 from dashboard.figures.kpi import kpi_cards
 from dashboard.i18n import t
 from dashboard.provenance import source_summary, sources_panel
@@ -19,30 +26,39 @@ def snapshot_line(snapshot, lang: str) -> str:
     return f"{t('snapshot', lang)}: {snapshot.snapshot_id} · {created} UTC"
 
 
-def register(app: Dash, warehouse: Warehouse) -> None:
+def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
     @app.callback(
+        *[Output(c, "options") for c in CONTROLS],
+        *[Output(c, "value") for c in CONTROLS],
+        Output(ids.ALL_SOURCES, "value"), Output(ids.VIEW, "value"), Output(ids.LANG, "value"),
+        Output(ids.URL, "search"), Output(ids.STATE, "data"), Output(ids.URL_NOTE, "children"),
         Output(ids.CHART, "figure"), Output(ids.TABLE, "rowData"), Output(ids.TABLE, "columnDefs"),
         Output(ids.KPIS, "children"), Output(ids.SOURCES, "children"), Output(ids.MESSAGE, "children"),
-        Output(ids.ROW_COUNT, "children"), Output(ids.SNAPSHOT, "children"), Output(ids.REFRESH, "data"),
-        Input(ids.STATE, "data"),
-        State(ids.REFRESH, "data"),
+        Output(ids.ROW_COUNT, "children"), Output(ids.SNAPSHOT, "children"),
+        Input(ids.STATE, "data"), Input(ids.URL, "search"),
+        *[Input(c, "value") for c in CONTROLS],
+        Input(ids.ALL_SOURCES, "value"), Input(ids.VIEW, "value"), Input(ids.LANG, "value"),
+        Input(ids.REFRESH, "data"),
     )
-    def render(state, refresh):
-        if not state:
-            return (no_update,) * 9
-        lang = state.get("lang") or "en"
-        snapshot = warehouse.snapshot()  # one snapshot for every query of this render
-        if snapshot.snapshot_id != state.get("snapshot"):
-            # New data were published since the filters were validated: revalidate them first.
-            return (no_update,) * 5 + (f"{t('new_snapshot', lang)} {snapshot.snapshot_id}", no_update,
-                                       snapshot_line(snapshot, lang), (refresh or 0) + 1)
-        view = cached_view(snapshot, state, build_view)  # shared by every worker and node (dashboard.cache)
-        rows = view.rows
+    def update(stored, search, *values):
+        controls, (all_sources, view, lang, _refresh) = values[: len(CONTROLS)], values[len(CONTROLS):]
+        triggered = {key.rsplit(".", 1)[0] for key in ctx.triggered_prop_ids}
+        requested, notes, from_url, lead = requested_from(triggered, search, stored, controls, view,
+                                                          all_sources, lang, config)
+        snapshot = warehouse.snapshot()  # one snapshot for the filters and every query of the view
+        resolved = resolve(snapshot, requested, notes, from_url=from_url, lead=lead, config=config)
+        state = resolved.state
+        lang = state["lang"]
+        drawn = cached_view(snapshot, state, build_view)  # shared by every worker and node (dashboard.cache)
+        rows = drawn.rows
         message = "" if not rows.dropna(subset=["value"]).empty else t("no_data", lang)
-        if view.missing and not message:
-            message = f"{t('no_data_for', lang)}: {', '.join(view.missing)}"
+        if drawn.missing and not message:
+            message = f"{t('no_data_for', lang)}: {', '.join(drawn.missing)}"
         return (
-            view.figure, table_rows(rows, lang), column_defs(lang), kpi_cards(view.kpis),
+            *resolved.option_lists, *[state[k] for k in KEYS],
+            ["all"] if state.get("source") == "all" else [], state["view"], lang,
+            resolved.search, state, resolved.note,
+            drawn.figure, table_rows(rows, lang), column_defs(lang), kpi_cards(drawn.kpis),
             sources_panel(source_summary(rows), lang), message,
-            f"{len(rows)} {t('row' if len(rows) == 1 else 'rows', lang)}", snapshot_line(snapshot, lang), no_update,
+            f"{len(rows)} {t('row' if len(rows) == 1 else 'rows', lang)}", snapshot_line(snapshot, lang),
         )

@@ -105,7 +105,7 @@ def test_the_map_draws_real_boundaries(page, live_server):
     expect(locations.first).to_be_attached()
     assert locations.count() >= 34 + 1  # every province in grey, those with figures coloured on top
     assert len(locations.first.get_attribute("d")) > 50  # a real outline, not a tile
-    page.goto(live_server.url + "?view=map&region=441800&measure=level&period_kind=year")
+    page.goto(live_server.url + "?view=map&within=440000&measure=level&period_kind=year")
     expect(title(page)).to_contain_text("2024")
     expect(locations.first).to_be_attached()
     assert 21 <= locations.count() < 34  # Guangdong's 21 cities
