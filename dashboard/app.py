@@ -12,7 +12,7 @@ from dashboard.cache import make_cache, register_metrics
 from dashboard.callbacks import register_callbacks
 from dashboard.config import Config
 from dashboard.guard import callback_failed, install_guard
-from dashboard.layout import build_layout
+from dashboard.layout import build_layout, page_lang
 from dashboard.params import browser_rules
 from dashboard.query import Warehouse
 from dashboard.routes import register_routes
@@ -40,7 +40,7 @@ def create_app(config: Config | None = None) -> Dash:
     install_request_timing(app.server, warehouse.current_id)  # first: its clock starts before any check
     install_guard(app, browser_rules(), message_id=ids.MESSAGE, lang_ids=(ids.LANG,))
     topojson_url = app.get_asset_url("topojson/")
-    app.layout = lambda: build_layout(config.default_lang, topojson_url)
+    app.layout = lambda: build_layout(page_lang(config.default_lang), topojson_url)  # first paint in the URL's language
     register_callbacks(app, warehouse, config)
     register_run_status(app, warehouse.store)
     register_metrics(app.server, cache, warehouse.current_id)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
+from pypinyin import Style, lazy_pinyin
 
 from dashboard.i18n import MEASURE_LABELS, PERIOD_KIND_LABELS, PRODUCT_LABELS, STATUS_LABELS, label, t
 from dashboard.urlstate import MEASURES, PERIOD_KINDS, VIEWS
@@ -81,8 +83,23 @@ def region_choices(regions: pd.DataFrame, counts: pd.DataFrame, within: str, lan
     choices = []
     for row in frame.itertuples():
         indent = "\u3000" if row.level in ("city", "county") else ""
-        choices.append({"label": indent + region_label(row, lang), "value": row.code})
+        choices.append({"label": indent + region_label(row, lang), "value": row.code,
+                        "search": search_text(row.code, row.name_zh, row.name_en)})
     return choices
+
+
+@lru_cache(maxsize=4096)
+def _pinyin(name_zh: str) -> tuple[str, str]:
+    """(initials, full pinyin) of a Chinese name: 清远市 → ("qys", "qingyuanshi")."""
+    initials = "".join(lazy_pinyin(name_zh, style=Style.FIRST_LETTER))
+    return initials, "".join(lazy_pinyin(name_zh))
+
+
+def search_text(code: str, name_zh: str | None, name_en: str | None) -> str:
+    """What a region option is found by: Chinese and English names, pinyin initials and spelling, code."""
+    zh = str(name_zh or "")
+    initials, full = _pinyin(zh) if zh else ("", "")
+    return " ".join(p for p in (zh, str(name_en or ""), initials, full, str(code)) if p)
 
 
 def industry_choices(industries: pd.DataFrame, codes: list[str], lang: str) -> list[dict]:
@@ -218,7 +235,8 @@ def normalise(
     for code in state["region"]:  # a selected region stays visible even when the list is scoped
         if code not in offered:
             row = by_code.loc[code]
-            choices.append({"label": _both(row["name_zh"], row["name_en"], lang), "value": code})
+            choices.append({"label": _both(row["name_zh"], row["name_en"], lang), "value": code,
+                            "search": search_text(code, row["name_zh"], row["name_en"])})
     options["region"] = choices
 
     state["view"] = requested.get("view") if requested.get("view") in VIEWS else "timeseries"

@@ -41,28 +41,36 @@ def _control_id(control: object) -> str:
     return getattr(control, "id", "") if isinstance(getattr(control, "id", ""), str) else ""
 
 
-def _dropdown(component_id: str, *, multi: bool = False, clearable: bool = False, placeholder: str = "…") -> dcc.Dropdown:
+def dropdown_labels(lang: str) -> dict:
+    """Dash's own dropdown texts (search box, select all, "no options") in the page's language."""
+    keys = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection", "no_options_found")
+    return {key: t(f"dd_{key}", lang) for key in keys}
+
+
+def _dropdown(component_id: str, lang: str, *, multi: bool = False, clearable: bool = False,
+              placeholder: str = "…") -> dcc.Dropdown:
+    # maxHeight: at least 8 options visible at 30 px each
     return dcc.Dropdown(id=component_id, multi=multi, clearable=clearable, placeholder=placeholder,
-                        searchable=True, optionHeight=30)
+                        searchable=True, optionHeight=30, maxHeight=300, labels=dropdown_labels(lang))
 
 
 def filters_panel(lang: str) -> html.Aside:
     return html.Aside(
         [
-            _field("within", _dropdown(ids.WITHIN, clearable=False), lang),
-            _field("region", _dropdown(ids.REGION, multi=True, clearable=True), lang),
-            _field("indicator", _dropdown(ids.INDICATOR), lang),
-            _field("product", _dropdown(ids.PRODUCT), lang),
-            _field("industry", _dropdown(ids.INDUSTRY), lang),
-            _field("scope", _dropdown(ids.SCOPE), lang),
-            _field("measure", _dropdown(ids.MEASURE), lang),
-            _field("period_kind", _dropdown(ids.PERIOD_KIND), lang),
+            _field("within", _dropdown(ids.WITHIN, lang, clearable=False), lang),
+            _field("region", _dropdown(ids.REGION, lang, multi=True, clearable=True, placeholder=t("all_regions_placeholder", lang)), lang),
+            _field("indicator", _dropdown(ids.INDICATOR, lang), lang),
+            _field("product", _dropdown(ids.PRODUCT, lang), lang),
+            _field("industry", _dropdown(ids.INDUSTRY, lang), lang),
+            _field("scope", _dropdown(ids.SCOPE, lang), lang),
+            _field("measure", _dropdown(ids.MEASURE, lang), lang),
+            _field("period_kind", _dropdown(ids.PERIOD_KIND, lang), lang),
             _field(
                 "period_range",
                 html.Div(
-                    [_dropdown(ids.YEAR_FROM, clearable=True, placeholder=t("from", lang)),
+                    [_dropdown(ids.YEAR_FROM, lang, clearable=True, placeholder=t("from", lang)),
                      html.Span("–", className="range-dash"),
-                     _dropdown(ids.YEAR_TO, clearable=True, placeholder=t("to", lang))],
+                     _dropdown(ids.YEAR_TO, lang, clearable=True, placeholder=t("to", lang))],
                     className="range",
                 ),
                 lang,
@@ -96,6 +104,25 @@ def downloads_bar(lang: str) -> html.Div:
         ],
         className="table-bar",
     )
+
+
+def page_lang(default: str) -> str:
+    """The language of the page being opened, from its URL (``?lang=zh``), so the first paint is in it.
+
+    Dash fetches the layout with a separate request whose Referer is the page's own URL (the
+    policy sends it for same-origin requests); outside a request, or without ``lang``, ``default``.
+    """
+    from urllib.parse import parse_qs, urlparse
+
+    from flask import has_request_context, request
+
+    if not has_request_context():
+        return default
+    for url in (request.url, request.referrer or ""):
+        value = parse_qs(urlparse(url).query).get("lang", [""])[-1]
+        if value in ("en", "zh"):
+            return value
+    return default
 
 
 def build_layout(lang: str, topojson_url: str = "/assets/topojson/") -> html.Div:
@@ -154,6 +181,7 @@ def build_layout(lang: str, topojson_url: str = "/assets/topojson/") -> html.Div
                             html.Div(id=ids.KPIS, className="kpis", **{"aria-live": "polite"}),
                             tabs,
                             html.Div(id=ids.MESSAGE, className="message", role="status"),
+                            html.P(id=ids.COVERAGE, className="coverage", role="note"),
                             html.Div(
                                 dcc.Loading(dcc.Graph(id=ids.CHART, figure=blank_figure(), config={**GRAPH_CONFIG, "topojsonURL": topojson_url}, style={"height": "440px"}),
                                             type="dot", delay_show=300),

@@ -73,6 +73,8 @@ def parse_query(search: str | None) -> tuple[dict, list[str]]:
                 reject("region", c)
         if good:
             state["region"] = list(dict.fromkeys(good))
+        elif value.strip() == "":
+            state["region"] = []  # "region=": all regions, explicitly (not the default region)
     for name in ("within", "indicator", "product", "industry", "scope"):
         value = one(name)
         if value is None:
@@ -121,6 +123,9 @@ def to_query(state: dict) -> str:
     pairs = []
     for name in ORDER:
         value = state.get(name)
+        if name == "region" and value == []:
+            pairs.append((name, ""))  # all regions, chosen: kept in the link
+            continue
         if value is None or value == [] or (value == "" and name not in ("product",)):
             continue
         if name == "product" and value == "" and not state.get("indicator"):

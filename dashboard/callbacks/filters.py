@@ -15,7 +15,15 @@ from dashboard import ids
 from dashboard.config import Config
 from dashboard.controls import normalise
 from dashboard.i18n import t
-from dashboard.query import Snapshot, dimension_options, period_ends, reference_table, region_counts, region_dimensions
+from dashboard.query import (
+    Snapshot,
+    dimension_options,
+    period_ends,
+    reference_table,
+    region_counts,
+    region_dimensions,
+    series_regions,
+)
 from dashboard.selection import filters_from_state
 from dashboard.urlstate import parse_query, to_query
 
@@ -98,6 +106,11 @@ def resolve(snapshot: Snapshot, requested: dict, notes: list[str], *, from_url: 
         state["from"] = None  # a range that ends before it starts: keep the end (it picks the period compared)
     state["snapshot"] = snapshot.snapshot_id
     options = result.options
+    if state.get("indicator"):  # regions without this series stay choosable (the view jumps) but say so
+        have = set(series_regions(snapshot, state["indicator"], state.get("product"), state.get("industry"),
+                                  state.get("scope"))["code"])
+        options["region"] = [o if o["value"] in have else {**o, "label": f"{o['label']} · {t('other_series', lang)}"}
+                             for o in options["region"]]
     option_lists = [options["within"], options["region"], options["indicator"], options["product"],
                     options["industry"], options["scope"], options["measure"], options["period_kind"],
                     month_options(months, lang, before=state.get("to")), month_options(months, lang, after=state.get("from")),

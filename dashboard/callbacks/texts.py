@@ -6,10 +6,13 @@ from dash import Dash, Input, Output
 
 from dashboard import ids
 from dashboard.i18n import t
+from dashboard.layout import dropdown_labels
 from dashboard.urlstate import VIEWS
 
 LABELS = ("within", "region", "indicator", "product", "industry", "scope", "measure", "period_kind", "period_range",
           "status_filter")
+DROPDOWNS = (ids.WITHIN, ids.REGION, ids.INDICATOR, ids.PRODUCT, ids.INDUSTRY, ids.SCOPE, ids.MEASURE, ids.PERIOD_KIND,
+             ids.YEAR_FROM, ids.YEAR_TO)
 BUTTONS = ((ids.DOWNLOAD_BUTTON, "download_csv"), (ids.DOWNLOAD_META_BUTTON, "download_meta"),
            (ids.PNG_BUTTON, "download_png"), (ids.SVG_BUTTON, "download_svg"),
            (ids.SNAPSHOT_CSV, "snapshot_csv"), (ids.SNAPSHOT_PARQUET, "snapshot_parquet"))
@@ -21,7 +24,8 @@ def register(app: Dash) -> None:
         *[Output(ids.LABEL_PREFIX + key, "children") for key in LABELS],
         *[Output(f"tab-{v}", "label") for v in VIEWS],
         *[Output(component, "children") for component, _ in BUTTONS],
-        Output(ids.YEAR_FROM, "placeholder"), Output(ids.YEAR_TO, "placeholder"),
+        Output(ids.YEAR_FROM, "placeholder"), Output(ids.YEAR_TO, "placeholder"), Output(ids.REGION, "placeholder"),
+        *[Output(component, "labels") for component in DROPDOWNS],
         Input(ids.LANG, "value"),
     )
     def translate(lang: str):
@@ -31,7 +35,8 @@ def register(app: Dash) -> None:
             *[t(key, lang) for key in LABELS],
             *[t(f"view_{v}", lang) for v in VIEWS],
             *[t(key, lang) for _, key in BUTTONS],
-            t("from", lang), t("to", lang),
+            t("from", lang), t("to", lang), t("all_regions_placeholder", lang),
+            *[dropdown_labels(lang) for _ in DROPDOWNS],
         )
 
     app.clientside_callback(

@@ -7,7 +7,7 @@ round trip before the render and no chance of the two seeing different snapshots
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, ctx
+from dash import Dash, Input, Output, ctx, dcc, html
 
 from dashboard import ids
 from dashboard.callbacks.filters import CONTROLS, KEYS, requested_from, resolve
@@ -17,6 +17,7 @@ from dashboard.i18n import t
 from dashboard.provenance import source_summary, sources_panel
 from dashboard.query import Warehouse
 from dashboard.table import column_defs, table_rows
+from dashboard.urlstate import to_query
 from dashboard.viewcache import cached_view
 from dashboard.views import build_view
 
@@ -24,6 +25,23 @@ from dashboard.views import build_view
 def snapshot_line(snapshot, lang: str) -> str:
     created = str(snapshot.manifest.get("created_at", ""))[:19].replace("T", " ")
     return f"{t('snapshot', lang)}: {snapshot.snapshot_id} · {created} UTC"
+
+
+def page_message(drawn, state: dict, lang: str):
+    """The line above the chart: a dead end's cause with links to choices that have figures,
+    the selected regions without figures, or the explicit "all regions" state."""
+    if drawn.dead_end:
+        links = [dcc.Link(text, href="/" + to_query({k: v for k, v in target.items() if k != "snapshot"}),
+                          className="suggestion") for text, target in drawn.suggestions]
+        return html.Div([html.Span(drawn.dead_end, className="dead-end"),
+                         html.Span([t("suggest_lead", lang), *links], className="suggestions") if links else ""])
+    if drawn.rows.dropna(subset=["value"]).empty:
+        return t("no_data", lang)
+    if not state.get("region"):
+        return t("all_regions_note", lang)
+    if drawn.missing:
+        return f"{t('no_data_for', lang)}: {', '.join(drawn.missing)}"
+    return ""
 
 
 def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
@@ -34,7 +52,7 @@ def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
         Output(ids.URL, "search"), Output(ids.STATE, "data"), Output(ids.URL_NOTE, "children"),
         Output(ids.CHART, "figure"), Output(ids.TABLE, "rowData"), Output(ids.TABLE, "columnDefs"),
         Output(ids.KPIS, "children"), Output(ids.SOURCES, "children"), Output(ids.MESSAGE, "children"),
-        Output(ids.ROW_COUNT, "children"), Output(ids.SNAPSHOT, "children"),
+        Output(ids.ROW_COUNT, "children"), Output(ids.SNAPSHOT, "children"), Output(ids.COVERAGE, "children"),
         Input(ids.STATE, "data"), Input(ids.URL, "search"),
         *[Input(c, "value") for c in CONTROLS],
         Input(ids.ALL_SOURCES, "value"), Input(ids.VIEW, "value"), Input(ids.LANG, "value"),
@@ -51,9 +69,7 @@ def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
         lang = state["lang"]
         drawn = cached_view(snapshot, state, build_view)  # shared by every worker and node (dashboard.cache)
         rows = drawn.rows
-        message = "" if not rows.dropna(subset=["value"]).empty else t("no_data", lang)
-        if drawn.missing and not message:
-            message = f"{t('no_data_for', lang)}: {', '.join(drawn.missing)}"
+        message = page_message(drawn, state, lang)
         return (
             *resolved.option_lists, *[state[k] for k in KEYS],
             ["all"] if state.get("source") == "all" else [], state["view"], lang,
@@ -61,4 +77,5 @@ def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
             drawn.figure, table_rows(rows, lang), column_defs(lang), kpi_cards(drawn.kpis),
             sources_panel(source_summary(rows), lang), message,
             f"{len(rows)} {t('row' if len(rows) == 1 else 'rows', lang)}", snapshot_line(snapshot, lang),
+            drawn.coverage,
         )

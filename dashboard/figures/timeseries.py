@@ -7,7 +7,6 @@ import plotly.graph_objects as go
 
 from dashboard.figures.common import (
     FONT,
-    PALETTE20,
     empty_figure,
     hover_text,
     light_template,
@@ -108,9 +107,22 @@ def _hover(group: pd.DataFrame, lang: str, extra: dict) -> list[str]:
     return [hover_text(row, lang, extra=extra.get(i, "")) for i, row in zip(group.index, group.to_dict("records"), strict=True)]
 
 
+def shade(colour: str, age: int) -> str:
+    """The region's colour for a year ``age`` years before the latest: the same hue, lighter with
+    age, so a region keeps its colour whatever else is drawn and the newest year stands out."""
+    mix = min(0.12 * age, 0.6)
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (round(c + (255 - c) * mix) for c in (r, g, b))
+    return f"#{r:02X}{g:02X}{b:02X}"
+
+
 def _month_of_year_traces(figure: go.Figure, data: pd.DataFrame, lang: str, divisor: float, colours: dict,
                           fallback: dict, extra: dict) -> None:
-    """One trace per region and year, over the month the period ends in (Jan–Feb sits at Feb)."""
+    """One trace per region and year, over the month the period ends in (Jan–Feb sits at Feb).
+
+    Each region keeps its colour (``colours``); its years are shades and dashes of it, newest
+    darkest and solid.
+    """
     kind = str(data["period_kind"].iloc[0])
     data = data.assign(_year=[d.year for d in data["period_start"]], _month=[d.month for d in data["period_end"]])
     regions = list(dict.fromkeys(data["region_code"]))
@@ -123,11 +135,11 @@ def _month_of_year_traces(figure: go.Figure, data: pd.DataFrame, lang: str, divi
             group = rows[rows["_year"] == year].sort_values("_month")
             if group.empty:
                 continue
-            colour = colours.get(code, fallback[code]) if several else PALETTE20[(year - 2000) % len(PALETTE20)]
+            colour = shade(colours.get(code, fallback[code]), index)
             figure.add_scatter(
                 x=group["_month"], y=group["value"] / divisor, name=f"{name} {year}" if several else str(year),
                 mode="lines+markers", legendgroup=code if several else str(year),
-                line={"color": colour, "width": 2.5 if index == 0 else 1.8, "dash": DASHES[index % len(DASHES)] if several else "solid"},
+                line={"color": colour, "width": 2.5 if index == 0 else 1.8, "dash": DASHES[index % len(DASHES)]},
                 marker={"symbol": [MARKERS.get(s, "circle") for s in group["status"]], "size": 9, "color": colour},
                 hovertext=_hover(group, lang, extra), hoverinfo="text", customdata=group["source_id"],
                 meta={"region": code, "year": int(year), "kind": kind},

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.figures.timeseries import timeseries_figure
+from dashboard.figures.timeseries import shade, timeseries_figure
 
 
 def frame(rows: list[tuple]) -> pd.DataFrame:
@@ -97,12 +97,13 @@ def test_every_trace_joins_periods_of_one_year_and_one_kind_only():
             ("CN", date(2024, 1, 1), date(2024, 2, 29), 4.0e6, "reported"),
         ]
     )
-    figure = timeseries_figure(data, "en")
+    figure = timeseries_figure(data, "en", colours={"440000": "#0072B2", "CN": "#E69F00"})
     assert sorted(trace.name for trace in figure.data) == ["China 2023", "China 2024", "Guangdong 2023", "Guangdong 2024"]
     for trace in figure.data:
         assert {trace.meta["year"]} == {int(trace.name[-4:])}
     colours = {trace.name: trace.line.color for trace in figure.data}
-    assert colours["Guangdong 2023"] == colours["Guangdong 2024"] != colours["China 2023"]
+    assert colours["Guangdong 2024"] == "#0072B2" and colours["China 2024"] == "#E69F00"
+    assert colours["Guangdong 2023"] == shade("#0072B2", 1) != "#0072B2"  # an older year: a lighter shade
 
 
 def test_periods_of_different_lengths_never_share_a_line():
