@@ -191,17 +191,13 @@ def normalise(
     options["scope"] = [{"label": s or t("scope_default", lang), "value": s} for s in scopes]
     frame = frame[frame["scope"] == state["scope"]]
 
-    lead_measures = set(lead_frame["measure"]) if lead_frame is not None else set(frame["measure"])
+    # The jump to a new region's figures stops at the series: its measure and frequency stay
+    # the user's where the selection has them (adding Shanghai keeps an annual chart annual).
     measures = [m for m in MEASURES if m in set(frame["measure"])]
-    state["measure"] = _pick(requested.get("measure"), [m for m in measures if m in lead_measures] or measures,
-                             DEFAULT_MEASURE, "measure", notes, strict)
+    state["measure"] = _pick(requested.get("measure"), measures, DEFAULT_MEASURE, "measure", notes, strict)
     options["measure"] = [{"label": label(MEASURE_LABELS, m, lang), "value": m} for m in measures]
     frame = frame[frame["measure"] == state["measure"]]
-    if lead_frame is not None:
-        lead_frame = lead_frame[lead_frame["measure"] == state["measure"]]
-        frame_for_kind = lead_frame if not lead_frame.empty else frame
-    else:
-        frame_for_kind = frame
+    frame_for_kind = frame
 
     ranked_kinds = _ranked(frame, "period_kind")
     kinds = [k for k in PERIOD_KINDS if k in ranked_kinds]

@@ -107,6 +107,12 @@ def _hover(group: pd.DataFrame, lang: str, extra: dict) -> list[str]:
     return [hover_text(row, lang, extra=extra.get(i, "")) for i, row in zip(group.index, group.to_dict("records"), strict=True)]
 
 
+def in_selection_order(data: pd.DataFrame, colours: dict) -> list[str]:
+    """The regions of ``data`` in the order they were selected (the keys of ``colours``), then the rest."""
+    present = list(dict.fromkeys(data["region_code"]))
+    return [c for c in colours if c in set(present)] + [c for c in present if c not in colours]
+
+
 def shade(colour: str, age: int) -> str:
     """The region's colour for a year ``age`` years before the latest: the same hue, lighter with
     age, so a region keeps its colour whatever else is drawn and the newest year stands out."""
@@ -125,7 +131,7 @@ def _month_of_year_traces(figure: go.Figure, data: pd.DataFrame, lang: str, divi
     """
     kind = str(data["period_kind"].iloc[0])
     data = data.assign(_year=[d.year for d in data["period_start"]], _month=[d.month for d in data["period_end"]])
-    regions = list(dict.fromkeys(data["region_code"]))
+    regions = in_selection_order(data, colours)
     years = sorted(set(data["_year"]), reverse=True)  # latest first: the legend reads from the newest year
     several = len(regions) > 1
     for code in regions:
@@ -157,7 +163,8 @@ def _time_traces(figure: go.Figure, data: pd.DataFrame, lang: str, divisor: floa
     get a trace of their own, so no segment joins two lengths."""
     data = data.assign(_length=[months_long(r) for r in data[["period_start", "period_end"]].to_dict("records")])
     several_lengths = data["_length"].nunique() > 1
-    for code, rows in data.groupby("region_code", sort=False):
+    for code in in_selection_order(data, colours):
+        rows = data[data["region_code"] == code]
         colour = colours.get(code, fallback[code])
         name = region_name(rows.iloc[0], lang)
         for length, group in rows.groupby("_length", sort=True):

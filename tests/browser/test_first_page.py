@@ -80,7 +80,7 @@ def test_adding_a_region_adds_its_lines_and_keeps_the_first_regions_colour(page,
     lines = page.locator(f"#{ids.CHART} .scatterlayer .trace")
     expect(lines).to_have_count(1)
     colour = lines.first.locator("path.js-line").get_attribute("style")
-    choose(page, ids.REGION, "China 中国")
+    choose(page, ids.REGION, "Shanghai 上海市")
     expect(lines).to_have_count(2)
-    expect(page.locator(f"#{ids.CHART} .legendtext")).to_have_text(["Guangdong", "China"])
+    expect(page.locator(f"#{ids.CHART} .legendtext")).to_have_text(["Guangdong", "Shanghai"])
     assert lines.first.locator("path.js-line").get_attribute("style") == colour

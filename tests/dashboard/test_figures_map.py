@@ -12,7 +12,7 @@ def test_provinces_are_coloured_from_real_boundaries():
     assert len(provinces["features"]) >= 34
     data = result([{"region_code": "440000", "value": 2_738_100.0}, {"region_code": "310000", "value": 1_000_000.0}])
     figure = map_figure(data, provinces, "en", highlight=("440000",), names={"110000": "Beijing"})
-    no_data, marks, values = figure.data
+    no_data, _marks, values = figure.data
     assert no_data.type == values.type == "choropleth"
     assert len(no_data.locations) == len(provinces["features"]) - 2  # every region without a figure
     assert "440000" not in no_data.locations
