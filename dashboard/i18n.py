@@ -90,6 +90,7 @@ TEXT: dict[str, dict[str, str]] = {
     "dd_clear_search": {"en": "Clear search", "zh": "清除搜索"},
     "dd_clear_selection": {"en": "Clear selection", "zh": "清除所选"},
     "dd_no_options_found": {"en": "No options found", "zh": "没有匹配的选项"},
+    "loading": {"en": "Loading…", "zh": "加载中…"},
     "other_series": {"en": "other figures", "zh": "其他数据"},
     "suggest_provinces": {"en": "Compare provinces instead", "zh": "改为比较各省份"},
     "suggest_all_periods": {"en": "All periods", "zh": "全部期间"},
@@ -107,6 +108,37 @@ TEXT: dict[str, dict[str, str]] = {
                                 "target needs a full-year level",
                        "zh": "最新总量为{period}（{value}），仅为部分期间；全年目标需与全年总量比较"},
 }
+
+#: AG Grid's own texts (pagination footer, filter menus, "no rows") in Chinese; English is the grid's default.
+GRID_LOCALE_ZH = {
+    "page": "页", "of": "共", "to": "至", "more": "更多", "next": "下一页", "last": "末页", "first": "首页",
+    "previous": "上一页", "firstPage": "首页", "previousPage": "上一页", "nextPage": "下一页", "lastPage": "末页",
+    "pageSizeSelectorLabel": "每页行数：", "pageLastRowUnknown": "?",
+    "loadingOoo": "加载中…", "noRowsToShow": "没有可显示的行", "loadingError": "出错",
+    "filterOoo": "筛选…", "searchOoo": "搜索…", "selectAll": "（全选）", "selectAllSearchResults": "（全选搜索结果）",
+    "noMatches": "无匹配项", "blanks": "（空白）", "equals": "等于", "notEqual": "不等于", "blank": "为空",
+    "notBlank": "不为空", "empty": "选择一项", "lessThan": "小于", "greaterThan": "大于",
+    "lessThanOrEqual": "小于或等于", "greaterThanOrEqual": "大于或等于", "inRange": "介于", "inRangeStart": "从",
+    "inRangeEnd": "到", "contains": "包含", "notContains": "不包含", "startsWith": "开头是", "endsWith": "结尾是",
+    "dateFormatOoo": "yyyy-mm-dd", "andCondition": "且", "orCondition": "或", "applyFilter": "应用",
+    "resetFilter": "重置", "clearFilter": "清除", "cancelFilter": "取消", "textFilter": "文本筛选",
+    "numberFilter": "数字筛选", "dateFilter": "日期筛选", "setFilter": "集合筛选", "filterConditions": "筛选条件",
+    "filterSearch": "搜索", "ariaFilterValue": "筛选值", "ariaFilterInput": "筛选输入", "ariaFilteringOperator": "筛选运算符",
+    "ariaPageSizeSelectorLabel": "每页行数", "pinColumn": "固定列", "autosizeThisColumn": "自动调整此列",
+    "autosizeAllColumns": "自动调整所有列", "resetColumns": "重置列", "sortAscending": "升序", "sortDescending": "降序",
+    "sortUnSort": "取消排序", "columns": "列", "filters": "筛选", "ariaSortableColumn": "按回车键排序",
+    "ariaFilterColumn": "按 Ctrl+Enter 打开筛选",
+}
+
+
+def grid_options(lang: str) -> dict:
+    """The table's grid options in ``lang`` (its footer and filter menus included)."""
+    options = {"pagination": True, "paginationPageSize": 20, "enableCellTextSelection": True, "ensureDomOrder": True,
+               "tooltipShowDelay": 300}
+    if lang == "zh":
+        options["localeText"] = GRID_LOCALE_ZH
+    return options
+
 
 MEASURE_LABELS = {
     "level": {"en": "Level", "zh": "总量"},

@@ -10,7 +10,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import t
+from dashboard.i18n import grid_options, t
 from dashboard.runs import run_status_element
 from dashboard.urlstate import VIEWS
 
@@ -23,10 +23,24 @@ GRAPH_CONFIG = {
 }
 
 
+def graph_config(lang: str, topojson_url: str = "/assets/topojson/") -> dict:
+    """The chart's config in ``lang``: Plotly's own texts (modebar, dates) from the locally served
+    zh-CN locale (``assets/vendor``)."""
+    return {**GRAPH_CONFIG, "topojsonURL": topojson_url, "locale": "zh-CN" if lang == "zh" else "en"}
+
+
 def blank_figure() -> dict:
-    """What the chart shows before its first render: nothing (not an empty pair of axes)."""
+    """What the chart shows before its first render: nothing drawn, and transparent, so the
+    skeleton behind it (``.chart-box``) shows until the first figure arrives."""
     return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 440,
-                                   "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff"}}
+                                   "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}}
+
+
+def skeleton_cards(lang: str) -> list[html.Div]:
+    """Grey placeholder cards shown until the first render fills the KPI row (never a blank panel)."""
+    return [html.Div([html.Div(t("loading", lang), className="kpi-title"), html.Div(className="skeleton-bar"),
+                      html.Div(className="skeleton-bar short")], className="kpi skeleton", **{"aria-busy": "true"})
+            for _ in range(5)]
 
 
 def _field(key: str, control: object, lang: str) -> html.Div:
@@ -136,8 +150,7 @@ def build_layout(lang: str, topojson_url: str = "/assets/topojson/") -> html.Div
         rowData=[],
         columnDefs=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
-        dashGridOptions={"pagination": True, "paginationPageSize": 20, "enableCellTextSelection": True,
-                         "ensureDomOrder": True},
+        dashGridOptions=grid_options(lang),
         style={"height": "460px"},
         className="ag-theme-alpine",
     )
@@ -178,14 +191,14 @@ def build_layout(lang: str, topojson_url: str = "/assets/topojson/") -> html.Div
                     filters_panel(lang),
                     html.Section(
                         [
-                            html.Div(id=ids.KPIS, className="kpis", **{"aria-live": "polite"}),
+                            html.Div(skeleton_cards(lang), id=ids.KPIS, className="kpis", **{"aria-live": "polite"}),
                             tabs,
                             html.Div(id=ids.MESSAGE, className="message", role="status"),
                             html.P(id=ids.COVERAGE, className="coverage", role="note"),
                             html.Div(
-                                dcc.Loading(dcc.Graph(id=ids.CHART, figure=blank_figure(), config={**GRAPH_CONFIG, "topojsonURL": topojson_url}, style={"height": "440px"}),
+                                dcc.Loading(dcc.Graph(id=ids.CHART, figure=blank_figure(), config=graph_config(lang, topojson_url), style={"height": "440px"}),
                                             type="dot", delay_show=300),
-                                className="chart-box",
+                                className="chart-box", **{"data-loading": t("loading", lang)},
                             ),
                             downloads_bar(lang),
                             grid,

@@ -480,13 +480,14 @@ def dimension_options(snapshot: Snapshot) -> pd.DataFrame:
 
 
 def reference_table(snapshot: Snapshot, name: str) -> pd.DataFrame:
-    """A reference table (``regions``, ``industries``, ``indicators``) of the snapshot, memoised."""
+    """A reference table (``regions``, ``industries``, ``indicators``, ``sources``) of the snapshot, memoised."""
     columns = {
         "regions": "code, parent_code, level, name_zh, name_en",
         "industries": "code, parent_code, classification, name_zh, name_en",
         "indicators": "code, name_zh, name_en",
+        "sources": "source_id AS code, title, publisher, url, published_date",
     }[name]
-    return _memo(snapshot, f"ref:{name}", lambda: snapshot.sql(f"SELECT {columns} FROM {name} ORDER BY code"))
+    return _memo(snapshot, f"ref:{name}", lambda: snapshot.sql(f"SELECT {columns} FROM {name} ORDER BY 1"))
 
 
 def region_counts(snapshot: Snapshot) -> pd.DataFrame:

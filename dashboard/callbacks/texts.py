@@ -5,8 +5,8 @@ from __future__ import annotations
 from dash import Dash, Input, Output
 
 from dashboard import ids
-from dashboard.i18n import t
-from dashboard.layout import dropdown_labels
+from dashboard.i18n import grid_options, t
+from dashboard.layout import dropdown_labels, graph_config
 from dashboard.urlstate import VIEWS
 
 LABELS = ("within", "region", "indicator", "product", "industry", "scope", "measure", "period_kind", "period_range",
@@ -19,6 +19,8 @@ BUTTONS = ((ids.DOWNLOAD_BUTTON, "download_csv"), (ids.DOWNLOAD_META_BUTTON, "do
 
 
 def register(app: Dash) -> None:
+    topojson = app.get_asset_url("topojson/")  # as the layout has it (no value from the browser)
+
     @app.callback(
         Output(ids.TITLE, "children"), Output(ids.SUBTITLE, "children"), Output(ids.ALL_SOURCES, "options"),
         *[Output(ids.LABEL_PREFIX + key, "children") for key in LABELS],
@@ -26,6 +28,7 @@ def register(app: Dash) -> None:
         *[Output(component, "children") for component, _ in BUTTONS],
         Output(ids.YEAR_FROM, "placeholder"), Output(ids.YEAR_TO, "placeholder"), Output(ids.REGION, "placeholder"),
         *[Output(component, "labels") for component in DROPDOWNS],
+        Output(ids.TABLE, "dashGridOptions"), Output(ids.CHART, "config"),
         Input(ids.LANG, "value"),
     )
     def translate(lang: str):
@@ -37,6 +40,7 @@ def register(app: Dash) -> None:
             *[t(key, lang) for _, key in BUTTONS],
             t("from", lang), t("to", lang), t("all_regions_placeholder", lang),
             *[dropdown_labels(lang) for _ in DROPDOWNS],
+            grid_options(lang), graph_config(lang, topojson),
         )
 
     app.clientside_callback(

@@ -15,7 +15,7 @@ from dashboard.config import Config
 from dashboard.figures.kpi import kpi_cards
 from dashboard.i18n import t
 from dashboard.provenance import source_summary, sources_panel
-from dashboard.query import Warehouse
+from dashboard.query import Warehouse, reference_table
 from dashboard.table import column_defs, table_rows
 from dashboard.urlstate import to_query
 from dashboard.viewcache import cached_view
@@ -25,6 +25,17 @@ from dashboard.views import build_view
 def snapshot_line(snapshot, lang: str) -> str:
     created = str(snapshot.manifest.get("created_at", ""))[:19].replace("T", " ")
     return f"{t('snapshot', lang)}: {snapshot.snapshot_id} · {created} UTC"
+
+
+def publishers(snapshot) -> dict[str, str]:
+    """Source id → publisher, for derivations in words."""
+    sources = reference_table(snapshot, "sources")
+    return dict(zip(sources["code"], sources["publisher"].fillna(sources["code"]), strict=True))
+
+
+def region_names(snapshot, lang: str) -> dict[str, str]:
+    regions = reference_table(snapshot, "regions")
+    return dict(zip(regions["code"], regions["name_zh" if lang == "zh" else "name_en"], strict=True))
 
 
 def page_message(drawn, state: dict, lang: str):
@@ -74,7 +85,8 @@ def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
             *resolved.option_lists, *[state[k] for k in KEYS],
             ["all"] if state.get("source") == "all" else [], state["view"], lang,
             resolved.search, state, resolved.note,
-            drawn.figure, table_rows(rows, lang), column_defs(lang), kpi_cards(drawn.kpis),
+            drawn.figure, table_rows(rows, lang, publishers=publishers(snapshot), names=region_names(snapshot, lang)),
+            column_defs(lang), kpi_cards(drawn.kpis),
             sources_panel(source_summary(rows), lang), message,
             f"{len(rows)} {t('row' if len(rows) == 1 else 'rows', lang)}", snapshot_line(snapshot, lang),
             drawn.coverage,

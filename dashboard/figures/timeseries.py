@@ -172,6 +172,8 @@ def _time_traces(figure: go.Figure, data: pd.DataFrame, lang: str, divisor: floa
             x, annual = x_positions(group)
             if annual:
                 figure.update_xaxes(dtick=1, tickformat="d")
+            else:  # dates as the reader writes them: 2023年7月 / Jul 2023
+                figure.update_xaxes(tickformat="%Y年%-m月" if lang == "zh" else "%b %Y")
             figure.add_scatter(
                 x=x, y=group["value"] / divisor, name=f"{name} ({length} m)" if several_lengths else name,
                 mode="lines+markers", legendgroup=code,

@@ -83,3 +83,115 @@ def test_picking_qingyuan_lands_on_its_figures_and_its_target(page, live_server)
     expect(target).to_contain_text("100 billion yuan by 2025")
     expect(target).to_contain_text("progress unknown: no level of this series is published")
     expect(page.locator(f"#{ids.INDICATOR}")).not_to_contain_text("Production")
+
+
+def coverage(page):
+    return page.locator(f"#{ids.COVERAGE}")
+
+
+def test_a_map_of_industry_value_added_fills_all_31_provinces_from_the_nbs(page, live_server):
+    open_home(page, live_server)
+    click_option(page, ids.INDICATOR, "Value added")
+    click_option(page, ids.SCOPE, "all-enterprises")
+    page.locator(".view-tabs").get_by_text("Map", exact=True).click()
+    expect(coverage(page)).to_have_text("31 of 31 provinces published this figure for 2024")
+    expect(page.locator(f"#{ids.CHART} .gtitle")).to_contain_text(", 2024 — Level — provinces of China")
+    filled = page.evaluate("""() => document.querySelector('#chart .js-plotly-plot').data
+                               .filter(t => t.type === 'choropleth' && t.showscale !== false)
+                               .map(t => t.locations.length)""")
+    assert filled == [31]
+    expect(page.locator(f"#{ids.SOURCES}")).to_contain_text("National Bureau of Statistics")
+
+
+def test_a_map_of_a_sparse_figure_says_how_many_published_and_marks_no_data(page, live_server):
+    open_home(page, live_server)
+    page.locator(".view-tabs").get_by_text("Map", exact=True).click()
+    expect(coverage(page)).to_contain_text(re.compile(r"^\d+ of 31 provinces published this figure for Jan–Feb 2025; no figure: "))
+    expect(page.locator(f"#{ids.CHART} .legendtext")).to_have_text(["No figure"])
+    k = int(coverage(page).text_content().split()[0])
+    assert 1 < k < 31
+
+
+def test_a_one_bar_ranking_says_it_has_one_region(page, live_server):
+    open_home(page, live_server)
+    click_option(page, ids.INDICATOR, "Value added")
+    page.locator(".view-tabs").get_by_text("Ranking", exact=True).click()
+    expect(coverage(page)).to_contain_text("1 of 31 provinces published this figure for 2023 — a ranking of one region")
+
+
+def test_a_dead_end_names_its_cause_and_offers_choices_that_have_figures(page, live_server):
+    open_home(page, live_server)
+    click_option(page, ids.WITHIN, "Guangdong")
+    click_option(page, ids.INDICATOR, "Value added")
+    click_option(page, ids.INDUSTRY, "Automobile manufacturing")
+    page.locator(".view-tabs").get_by_text("Ranking", exact=True).click()
+    message = page.locator(f"#{ids.MESSAGE}")
+    expect(message).to_contain_text("None of the cities of Guangdong published Value added · Automobile manufacturing")
+    suggestions = message.locator("a.suggestion")
+    expect(suggestions.first).to_be_visible()
+    assert suggestions.count() >= 2
+    suggestions.first.click()
+    expect(page.locator(f"#{ids.CHART} .barlayer .point").first).to_be_visible()
+    expect(message).not_to_contain_text("None of the cities")
+
+
+def test_a_copied_link_with_cities_of_reopens_the_same_view(page, live_server, browser):
+    open_home(page, live_server)
+    click_option(page, ids.WITHIN, "Guangdong")
+    page.locator(".view-tabs").get_by_text("Ranking", exact=True).click()
+    heading = page.locator(f"#{ids.CHART} .gtitle")
+    expect(heading).to_contain_text("cities of Guangdong")
+    link, shown = page.url, heading.text_content()
+    assert "within=440000" in link
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    other.goto(link)
+    expect(other.locator(f"#{ids.CHART} .gtitle")).to_have_text(shown)
+    expect(other.locator(f"#{ids.WITHIN}")).to_contain_text("Guangdong")
+    assert other.url == link
+    other.context.close()
+
+
+SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
+def number(text: str) -> float:
+    """``222.1 thousand vehicles`` → 222100."""
+    value, _, rest = text.replace(",", "").partition(" ")
+    return float(value) * SCALE.get(rest.split(" ")[0], 1)
+
+
+def test_values_sort_as_numbers(page, live_server):
+    open_home(page, live_server)
+    page.locator(".view-tabs").get_by_text("Ranking", exact=True).click()
+    expect(coverage(page)).to_contain_text("of 31 provinces")
+    page.locator(f"#{ids.TABLE} .ag-header-cell[col-id=value] .ag-header-cell-label").click()
+    cells = page.locator(f"#{ids.TABLE} .ag-row [col-id=value]")
+    expect(page.locator(f"#{ids.TABLE} .ag-header-cell[col-id=value]")).to_have_attribute("aria-sort", "ascending")
+    values = [number(t) for t in cells.all_text_contents()]
+    assert len(values) > 3 and values == sorted(values)
+    texts = cells.all_text_contents()
+    assert texts != sorted(texts)  # text order would differ: these are sorted as numbers
+
+
+ENGLISH_UI = ["Page", " of ", "to", "Filter", "Equals", "Contains", "No Rows", "Loading", "Autoscale", "Zoom",
+              "Download plot", "Reset axes", "Pan", "Regions", "Indicator", "Download", "Time series", "Select",
+              "Search", "No options", "Jan", "Feb", "Level", "reported", "Source", "Published"]
+
+
+def test_the_page_in_chinese_has_no_english_ui_text(page, live_server):
+    open_home(page, live_server)
+    page.get_by_text("中文", exact=True).click()
+    expect(page.locator(f"#{ids.TITLE}")).to_have_text("区域产业统计")
+    expect(page.locator(f"#{ids.CHART} .xtick text").first).to_have_text(re.compile("月"))
+    expect(page.locator(f"#{ids.TABLE} .ag-paging-panel")).to_contain_text("页")
+    page.locator(f"#{ids.CHART}").hover()
+    visible = page.locator("body").inner_text()
+    modebar = " ".join(page.eval_on_selector_all(".modebar-btn", "els => els.map(e => e.getAttribute('data-title'))"))
+    # Names that stay in both languages by design: "English" (the switch), region names after the
+    # Chinese ones, publishers' own names, snapshot ids, units of the codes ("CSV", "PNG").
+    text = re.sub(r"English|Guangdong|CSV|PNG|SVG|JSON|Parquet|UTC|[A-Za-z0-9.\-]*\d[A-Za-z0-9.\-]*", " ", visible)
+    for sources_line in page.locator(f"#{ids.SOURCES} li, #{ids.TABLE} [col-id^=source], .kpi-source").all_text_contents():
+        text = text.replace(sources_line, " ")
+    found = [word for word in ENGLISH_UI if re.search(rf"(?<![A-Za-z]){re.escape(word.strip())}(?![A-Za-z])", text)]
+    assert found == [], found
+    assert not [w for w in ("Autoscale", "Zoom", "Download plot", "Reset axes", "Pan") if w in modebar], modebar
