@@ -17,7 +17,7 @@ import pandas as pd
 from pypinyin import Style, lazy_pinyin
 
 from dashboard.i18n import MEASURE_LABELS, PERIOD_KIND_LABELS, PRODUCT_LABELS, STATUS_LABELS, label, t
-from dashboard.urlstate import MEASURES, PERIOD_KINDS, VIEWS
+from dashboard.urlstate import MEASURES, PERIOD_KINDS, TRANSFORMS, VIEWS
 
 DEFAULT_INDICATOR = "production"
 DEFAULT_MEASURE = "level"
@@ -236,6 +236,8 @@ def normalise(
     options["region"] = choices
 
     state["view"] = requested.get("view") if requested.get("view") in VIEWS else "timeseries"
+    state["axis"] = "log" if requested.get("axis") == "log" else None  # linear: the default, left out of links
+    state["transform"] = requested.get("transform") if requested.get("transform") in TRANSFORMS else None
     state["from"] = requested.get("from")
     state["to"] = requested.get("to")
     state["source"] = requested.get("source") if requested.get("source") == "all" else None

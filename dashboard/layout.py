@@ -68,6 +68,34 @@ def _dropdown(component_id: str, lang: str, *, multi: bool = False, clearable: b
                         searchable=True, optionHeight=30, maxHeight=300, labels=dropdown_labels(lang))
 
 
+def chart_controls(lang: str) -> html.Div:
+    """Above the chart: linear/log axis, levels or a transformation, and the Cite / Get this data panels."""
+    return html.Div(
+        [
+            html.Div([html.Span(t("axis", lang), className="control-label", id=ids.LABEL_PREFIX + "axis"),
+                      dcc.RadioItems(id=ids.AXIS, options=axis_options(lang), value="linear", inline=True,
+                                     className="axis-switch")], className="chart-control"),
+            html.Div([html.Span(t("transform", lang), className="control-label", id=ids.LABEL_PREFIX + "transform"),
+                      dcc.Dropdown(id=ids.TRANSFORM, options=transform_options(lang), value="none", clearable=False,
+                                   searchable=False, className="transform-dropdown", labels=dropdown_labels(lang))],
+                     className="chart-control"),
+            html.Details([html.Summary(t("cite", lang), id=ids.CITE_LABEL), html.Div(id=ids.CITE, className="panel-text")],
+                         className="chart-panel"),
+            html.Details([html.Summary(t("get_data", lang), id=ids.GET_DATA_LABEL),
+                          html.Div(id=ids.GET_DATA, className="panel-text")], className="chart-panel"),
+        ],
+        className="chart-controls",
+    )
+
+
+def axis_options(lang: str) -> list[dict]:
+    return [{"label": t("axis_linear", lang), "value": "linear"}, {"label": t("axis_log", lang), "value": "log"}]
+
+
+def transform_options(lang: str) -> list[dict]:
+    return [{"label": t(f"transform_{k}", lang), "value": k} for k in ("none", "yoy", "index", "share")]
+
+
 def filters_panel(lang: str) -> html.Aside:
     return html.Aside(
         [
@@ -163,6 +191,7 @@ def build_layout(lang: str, topojson_url: str = "/assets/topojson/") -> html.Div
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.STATE),
+            dcc.Store(id=ids.PAGE_LANG, data=lang),  # the language the server painted the page in
             dcc.Store(id=ids.REFRESH, data=0),  # bumped to redraw the view with the same controls
             dcc.Download(id=ids.DOWNLOAD),
             dcc.Download(id=ids.DOWNLOAD_META),
@@ -194,6 +223,7 @@ def build_layout(lang: str, topojson_url: str = "/assets/topojson/") -> html.Div
                             html.Div(skeleton_cards(lang), id=ids.KPIS, className="kpis", **{"aria-live": "polite"}),
                             tabs,
                             html.Div(id=ids.MESSAGE, className="message", role="status"),
+                            chart_controls(lang),
                             html.P(id=ids.COVERAGE, className="coverage", role="note"),
                             html.Div(
                                 dcc.Loading(dcc.Graph(id=ids.CHART, figure=blank_figure(), config=graph_config(lang, topojson_url), style={"height": "440px"}),

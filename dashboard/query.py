@@ -37,7 +37,8 @@ from dashboard.timing import note_snapshot, span
 from etl.storage import LocalStore, Store, is_snapshot_id, open_store
 
 #: Tables opened as views when the snapshot has them (later ETL stages add the last two).
-TABLES = ("observations", "regions", "industries", "indicators", "sources", "target_progress", "reconciliation")
+TABLES = ("observations", "regions", "industries", "indicators", "sources", "target_progress", "reconciliation",
+          "series_breaks")
 #: Small tables joined into every result: copied into DuckDB's memory once per snapshot, so a
 #: join does not re-read a Parquet file per request. ``observations`` stays on disk (row groups
 #: are skipped by their min/max statistics).
@@ -587,3 +588,30 @@ def series_regions(snapshot: Snapshot, indicator: str, product: str | None, indu
     return snapshot.remember(("series_regions", indicator, product, industry, scope), lambda: snapshot.sql(
         f"SELECT region_code AS code, count(*) AS n FROM observations WHERE {' AND '.join(parts)} GROUP BY ALL ORDER BY code",
         params))
+
+
+def series_breaks(snapshot: Snapshot, indicator: str) -> pd.DataFrame:
+    """Breaks in series of one indicator (region, industry, product, scope, break date); empty without the table."""
+    if not snapshot.has_table("series_breaks"):
+        return pd.DataFrame(columns=["region_code", "industry_code", "indicator", "product", "scope", "break_date"])
+    return snapshot.remember(("series_breaks", indicator), lambda: snapshot.sql(
+        "SELECT * FROM series_breaks WHERE indicator = ? ORDER BY break_date", [indicator]))
+
+
+def reconciliation_rows(snapshot: Snapshot, regions: tuple[str, ...] = (), indicator: str | None = None) -> pd.DataFrame:
+    """Rows of ``reconciliation`` (reported figures checked against what other figures imply), with
+    region names; for some regions and/or one indicator. Empty without the table."""
+    if not snapshot.has_table("reconciliation"):
+        return pd.DataFrame()
+    parts, params = ["TRUE"], []
+    if regions:
+        parts.append(f"c.region_code IN ({', '.join('?' for _ in regions)})")
+        params.extend(regions)
+    if indicator:
+        parts.append("c.indicator = ?")
+        params.append(indicator)
+    key = ("reconciliation", tuple(sorted(regions)), indicator or "")
+    return snapshot.remember(key, lambda: snapshot.sql(
+        f"""SELECT c.*, r.name_zh AS region_name_zh, r.name_en AS region_name_en
+            FROM reconciliation c LEFT JOIN regions r ON r.code = c.region_code
+            WHERE {' AND '.join(parts)} ORDER BY c.verdict, c.region_code, c.period_end""", params))

@@ -26,6 +26,8 @@ MEASURES = ("level", "yoy_pct", "share_pct", "rank", "target")
 PERIOD_KINDS = ("ytd", "month", "quarter", "half", "year", "span")
 STATUSES = ("reported", "derived", "estimated", "provisional", "revised", "target")
 VIEWS = ("timeseries", "ranking", "share", "map")
+AXES = ("linear", "log")
+TRANSFORMS = ("yoy", "index", "share")
 LANGS = ("en", "zh")
 #: Region, industry, indicator, product and scope codes: the API's pattern, matched in full.
 CODE = CODE_PATTERN
@@ -33,7 +35,7 @@ MONTH = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?")
 MAX_REGIONS = 12
 #: The order of parameters in a URL the page writes (stable, so links compare equal).
 ORDER = ("view", "lang", "within", "region", "indicator", "product", "industry", "scope", "measure", "period_kind",
-         "from", "to", "status", "source")
+         "from", "to", "status", "source", "axis", "transform")
 
 
 def _month(text: str) -> str | None:
@@ -85,7 +87,8 @@ def parse_query(search: str | None) -> tuple[dict, list[str]]:
             state[name] = value
         else:
             reject(name, value)
-    for name, vocabulary in (("measure", MEASURES), ("period_kind", PERIOD_KINDS), ("view", VIEWS), ("lang", LANGS)):
+    for name, vocabulary in (("measure", MEASURES), ("period_kind", PERIOD_KINDS), ("view", VIEWS), ("lang", LANGS),
+                             ("axis", AXES), ("transform", TRANSFORMS)):
         value = one(name)
         if value is None:
             continue

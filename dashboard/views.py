@@ -19,6 +19,7 @@ from dashboard.figures.map import features_of, map_figure
 from dashboard.figures.ranking import comparison_period, ranking_figure
 from dashboard.figures.share import share_figure
 from dashboard.figures.timeseries import timeseries_figure
+from dashboard.figures.transforms import TRANSFORMS, index_first_100, share_of_parent, year_on_year
 from dashboard.geo import boundaries
 from dashboard.i18n import MEASURE_LABELS, PERIOD_KIND_LABELS, PRODUCT_LABELS, label, t
 from dashboard.query import (
@@ -29,6 +30,7 @@ from dashboard.query import (
     region_counts,
     region_dimensions,
     region_targets,
+    series_breaks,
     series_regions,
 )
 from dashboard.selection import filters_from_state
@@ -89,6 +91,8 @@ def comparison_scope(snapshot: Snapshot, state: dict) -> tuple[str, str | None]:
 
 def measure_phrase(snapshot: Snapshot, state: dict, measure: str, lang: str, *, region: str | None = None) -> str:
     """The measure as a title says it; a share is named after its parent ("share of the national total")."""
+    if measure == "index":
+        return t("index_title", lang)
     if measure == "share_pct":
         return share_parent_title(snapshot, region or focus_region(state), lang) + " (%)"
     return label(MEASURE_LABELS, measure, lang)
@@ -193,10 +197,43 @@ def build_view(snapshot: Snapshot, state: dict) -> View:
                      missing=_missing(snapshot, state, frame, lang))
         return _with_dead_end(snapshot, state, view_, lang)
     frame = observations(snapshot, filters_from_state(state))
+    extra: dict = {}
+    transform = state.get("transform") if state.get("measure") == "level" else None
     title = view_title(snapshot, state, lang)
-    view_ = View(timeseries_figure(frame, lang, title=title, colours=colours, log_axis=state.get("axis") == "log"),
+    if transform in TRANSFORMS:
+        frame, extra = transformed(snapshot, state, frame, transform, lang)
+        title = view_title(snapshot, state, lang, measure=TRANSFORM_MEASURE[transform])
+    view_ = View(timeseries_figure(frame, lang, title=title, colours=colours, log_axis=state.get("axis") == "log",
+                                   hover_extra=extra),
                  frame, kpis, missing=_missing(snapshot, state, frame, lang))
     return _with_dead_end(snapshot, state, view_, lang)
+
+
+#: The measure a transformation's points are in (for the title).
+TRANSFORM_MEASURE = {"yoy": "yoy_pct", "index": "index", "share": "share_pct"}
+
+
+def transformed(snapshot: Snapshot, state: dict, levels: pd.DataFrame, transform: str,
+                lang: str) -> tuple[pd.DataFrame, dict]:
+    """The levels as year-on-year %, an index or a share of the parent (published figures first)."""
+    breaks = series_breaks(snapshot, state.get("indicator") or "")
+    if not breaks.empty:
+        for column, key in (("product", "product"), ("industry_code", "industry"), ("scope", "scope")):
+            breaks = breaks[breaks[column].fillna("") == (state.get(key) or "")]
+    if transform == "yoy":
+        published = observations(snapshot, filters_from_state(state, measures=("yoy_pct",)))
+        return year_on_year(levels, published, lang, breaks=breaks)
+    if transform == "index":
+        return index_first_100(levels, lang, breaks=breaks)
+    regions = reference_table(snapshot, "regions").set_index("code")
+    parent_of = {c: regions.loc[c, "parent_code"] for c in state.get("region") or [] if c in regions.index}
+    parents = tuple(sorted({p for p in parent_of.values() if p}))
+    totals = observations(snapshot, filters_from_state(state, regions=parents)) if parents else levels.iloc[0:0]
+    published = observations(snapshot, filters_from_state(state, measures=("share_pct",)))
+    published = published[published["share_of"].fillna("") == ""]
+    column = "name_zh" if lang == "zh" else "name_en"
+    names = {p: regions.loc[p, column] for p in parents if p in regions.index}
+    return share_of_parent(levels, totals, parent_of, published, lang, parent_names=names)
 
 
 #: How many suggestions a dead end offers.

@@ -61,7 +61,8 @@ class Resolved:
 
 
 def requested_from(triggered: set[str], search: str | None, stored: dict | None, controls: tuple, view: str | None,
-                   all_sources: list | None, lang: str | None, config: Config) -> tuple[dict, list[str], bool, str | None]:
+                   all_sources: list | None, lang: str | None, config: Config, *, axis: str | None = None,
+                   transform: str | None = None) -> tuple[dict, list[str], bool, str | None]:
     """(requested state, notes on the link, whether it came from a link, a region just added).
 
     ``triggered``: the ids whose change fired the callback (empty on page load). A link (page
@@ -70,14 +71,15 @@ def requested_from(triggered: set[str], search: str | None, stored: dict | None,
     """
     trigger = next(iter(triggered)) if len(triggered) == 1 else None
     if ids.STATE in triggered and isinstance(stored, dict) and stored:
-        requested = {k: stored.get(k) for k in (*KEYS, "view", "source", "lang") if k in stored}
+        requested = {k: stored.get(k) for k in (*KEYS, "view", "source", "lang", "axis", "transform") if k in stored}
         return requested, [], False, None
     if not triggered or ids.URL in triggered:
         requested, notes = parse_query(search)
         requested.setdefault("lang", config.default_lang)
         return requested, notes, True, None
     requested = dict(zip(KEYS, controls, strict=True))
-    requested.update(view=view, source="all" if all_sources else None, lang=lang)
+    requested.update(view=view, source="all" if all_sources else None, lang=lang, axis=axis,
+                     transform=None if transform == "none" else transform)
     before = (stored or {}).get("region") or [] if isinstance(stored, dict) else []
     added = [c for c in requested.get("region") or [] if c not in before]
     if trigger == ids.WITHIN and requested.get("within"):

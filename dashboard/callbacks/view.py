@@ -7,7 +7,11 @@ round trip before the render and no chance of the two seeing different snapshots
 
 from __future__ import annotations
 
+from datetime import date
+from urllib.parse import urlencode
+
 from dash import Dash, Input, Output, ctx, dcc, html
+from flask import has_request_context, request
 
 from dashboard import ids
 from dashboard.callbacks.filters import CONTROLS, KEYS, requested_from, resolve
@@ -38,6 +42,48 @@ def region_names(snapshot, lang: str) -> dict[str, str]:
     return dict(zip(regions["code"], regions["name_zh" if lang == "zh" else "name_en"], strict=True))
 
 
+def cite_text(snapshot, state: dict, drawn, search: str) -> str:
+    """"Cite this view": title, the sources' publishers, the dashboard and snapshot, the link, the date."""
+    lang = state.get("lang") or "en"
+    figure = drawn.figure if isinstance(drawn.figure, dict) else {}
+    title = ((figure.get("layout") or {}).get("title") or {}).get("text") or ""
+    publishers = [p for p in dict.fromkeys(drawn.rows["source_publisher"].dropna()) if isinstance(p, str) and p][:4] \
+        if not drawn.rows.empty else []
+    created = str(snapshot.manifest.get("created_at", ""))[:10]
+    today = date.today().isoformat()
+    if lang == "zh":
+        return (f"{'、'.join(publishers) or '—'}：{title}。区域产业统计仪表板，数据快照 {snapshot.snapshot_id}（{created}），"
+                f"{search or '/'}，{t('cite_retrieved', lang)} {today}。")
+    return (f"{'; '.join(publishers) or '—'}. {title}. Regional industry statistics dashboard, snapshot "
+            f"{snapshot.snapshot_id} ({created}), {search or '/'}, {t('cite_retrieved', lang)} {today}.")
+
+
+def api_query(state: dict) -> str:
+    """The HTTP API query that returns this view's series (the API's names; see docs/api.md)."""
+    pairs = []
+    for key in ("region", "indicator", "product", "industry", "measure", "period_kind", "from", "to", "status"):
+        value = state.get(key)
+        if value in (None, "", []):
+            continue
+        pairs.append((key, ",".join(value) if isinstance(value, list) else str(value)))
+    if state.get("source") == "all":
+        pairs.append(("source", "all"))
+    pairs.append(("lang", state.get("lang") or "en"))
+    return "/api/observations.csv?" + urlencode(pairs, safe=",")
+
+
+def get_data_panel(state: dict, lang: str) -> list:
+    """"Get this data": the API link of the view and a two-line pandas snippet."""
+    url = api_query(state)
+    base = request.host_url.rstrip("/") if has_request_context() else ""  # the address the page was opened at
+    parts = [html.P([t("api_link", lang), ": ", html.A(base + url, href=url, className="api-link")])]
+    if state.get("scope"):
+        parts.append(html.P(t("api_scope_note", lang), className="muted"))
+    parts.append(html.P(t("pandas_snippet", lang)))
+    parts.append(html.Pre(f"import pandas as pd\nframe = pd.read_csv(\"{base}{url}\")", className="snippet"))
+    return parts
+
+
 def page_message(drawn, state: dict, lang: str):
     """The line above the chart: a dead end's cause with links to choices that have figures,
     the selected regions without figures, or the explicit "all regions" state."""
@@ -64,16 +110,18 @@ def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
         Output(ids.CHART, "figure"), Output(ids.TABLE, "rowData"), Output(ids.TABLE, "columnDefs"),
         Output(ids.KPIS, "children"), Output(ids.SOURCES, "children"), Output(ids.MESSAGE, "children"),
         Output(ids.ROW_COUNT, "children"), Output(ids.SNAPSHOT, "children"), Output(ids.COVERAGE, "children"),
+        Output(ids.AXIS, "value"), Output(ids.TRANSFORM, "value"), Output(ids.CITE, "children"),
+        Output(ids.GET_DATA, "children"),
         Input(ids.STATE, "data"), Input(ids.URL, "search"),
         *[Input(c, "value") for c in CONTROLS],
         Input(ids.ALL_SOURCES, "value"), Input(ids.VIEW, "value"), Input(ids.LANG, "value"),
-        Input(ids.REFRESH, "data"),
+        Input(ids.REFRESH, "data"), Input(ids.AXIS, "value"), Input(ids.TRANSFORM, "value"),
     )
     def update(stored, search, *values):
-        controls, (all_sources, view, lang, _refresh) = values[: len(CONTROLS)], values[len(CONTROLS):]
+        controls, (all_sources, view, lang, _refresh, axis, transform) = values[: len(CONTROLS)], values[len(CONTROLS):]
         triggered = {key.rsplit(".", 1)[0] for key in ctx.triggered_prop_ids}
         requested, notes, from_url, lead = requested_from(triggered, search, stored, controls, view,
-                                                          all_sources, lang, config)
+                                                          all_sources, lang, config, axis=axis, transform=transform)
         snapshot = warehouse.snapshot()  # one snapshot for the filters and every query of the view
         resolved = resolve(snapshot, requested, notes, from_url=from_url, lead=lead, config=config)
         state = resolved.state
@@ -89,5 +137,6 @@ def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
             column_defs(lang), kpi_cards(drawn.kpis),
             sources_panel(source_summary(rows), lang), message,
             f"{len(rows)} {t('row' if len(rows) == 1 else 'rows', lang)}", snapshot_line(snapshot, lang),
-            drawn.coverage,
+            drawn.coverage, state.get("axis") or "linear", state.get("transform") or "none",
+            cite_text(snapshot, state, drawn, resolved.search), get_data_panel(state, lang),
         )
