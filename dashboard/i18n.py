@@ -48,6 +48,10 @@ TEXT: dict[str, dict[str, str]] = {
     "view_ranking": {"en": "Ranking", "zh": "排名"},
     "view_share": {"en": "Share of parent", "zh": "占比"},
     "view_map": {"en": "Map", "zh": "地图"},
+    "view_checks": {"en": "Reconciliation", "zh": "数据核对"},
+    "checks_title": {"en": "Reported figures checked against what other figures imply", "zh": "公布数据与其他数据推算值的核对"},
+    "checks_none": {"en": "No reported figure of these regions could be checked against others.",
+                    "zh": "这些地区没有可与其他数据核对的公布数据。"},
     "views": {"en": "Views", "zh": "视图"},
     "download_meta": {"en": "Metadata (JSON)", "zh": "元数据（JSON）"},
     "download_png": {"en": "Chart PNG", "zh": "图表 PNG"},
@@ -156,6 +160,29 @@ def grid_options(lang: str) -> dict:
         options["localeText"] = GRID_LOCALE_ZH
     return options
 
+
+VERDICT_LABELS = {
+    "consistent": {"en": "consistent", "zh": "一致"},
+    "inconsistent": {"en": "inconsistent", "zh": "不一致"},
+    "not_comparable": {"en": "not checkable", "zh": "无法核对"},
+}
+
+CHECK_LABELS = {
+    "growth": {"en": "growth vs levels", "zh": "增速与总量"},
+    "share": {"en": "share vs levels", "zh": "比重与总量"},
+    "monthly": {"en": "month vs cumulative", "zh": "当月与累计"},
+    "total": {"en": "total vs parts", "zh": "总数与分项"},
+}
+
+#: What would make a check that cannot be made checkable, per kind of check.
+CHECKABLE_IF = {
+    "growth": {"en": "levels at the same prices and scope as the growth rate, for both years",
+               "zh": "与增速同价格口径、同统计范围的两年总量"},
+    "share": {"en": "the parent region's figure of the same indicator, period and scope",
+              "zh": "上级地区同指标、同期间、同口径的数据"},
+    "monthly": {"en": "both cumulative figures of the same year and scope", "zh": "同年同口径的两个累计数"},
+    "total": {"en": "every part of the total for the same period", "zh": "同期间的全部分项"},
+}
 
 MEASURE_LABELS = {
     "level": {"en": "Level", "zh": "总量"},

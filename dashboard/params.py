@@ -183,7 +183,7 @@ MONTH_PATTERN = re.compile(r"[0-9]{4}(?:-(0[1-9]|1[0-2]))?")
 #: A snapshot id as the ETL writes it (``20261129T023337195193Z-3ff0e154``), loosely: a code.
 SNAPSHOT_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.\-]{0,63}")
 LANGS = ("en", "zh")
-VIEWS = ("timeseries", "ranking", "share", "map")
+VIEWS = ("timeseries", "ranking", "share", "map", "checks")
 
 
 class BrowserValueError(ValueError):

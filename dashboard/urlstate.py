@@ -25,7 +25,7 @@ from dashboard.params import CODE_PATTERN
 MEASURES = ("level", "yoy_pct", "share_pct", "rank", "target")
 PERIOD_KINDS = ("ytd", "month", "quarter", "half", "year", "span")
 STATUSES = ("reported", "derived", "estimated", "provisional", "revised", "target")
-VIEWS = ("timeseries", "ranking", "share", "map")
+VIEWS = ("timeseries", "ranking", "share", "map", "checks")
 AXES = ("linear", "log")
 TRANSFORMS = ("yoy", "index", "share")
 LANGS = ("en", "zh")

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.controls import focus_region
+from dashboard.figures.checks import checks_columns, checks_figure, checks_rows
 from dashboard.figures.common import empty_figure, period_text, series_colours
 from dashboard.figures.kpi import kpi_specs
 from dashboard.figures.map import features_of, map_figure
@@ -26,6 +27,7 @@ from dashboard.query import (
     Snapshot,
     empty_result,
     observations,
+    reconciliation_rows,
     reference_table,
     region_counts,
     region_dimensions,
@@ -50,6 +52,8 @@ class View:
     #: (label, page state) pairs the page turns into links.
     dead_end: str = ""
     suggestions: tuple[tuple[str, dict], ...] = ()
+    #: A view with a table of its own (reconciliation): (grid rows, column definitions).
+    grid: tuple[list, list] | None = None
 
 
 def series_title(snapshot: Snapshot, state: dict, lang: str) -> str:
@@ -167,6 +171,10 @@ def build_view(snapshot: Snapshot, state: dict) -> View:
     view = state.get("view") or "timeseries"
     kpis = _kpis(snapshot, state, lang)
     colours = series_colours(list(state.get("region") or []))
+    if view == "checks":
+        rows = reconciliation_rows(snapshot, tuple(state.get("region") or ()))
+        return View(checks_figure(rows, lang, title=t("checks_title", lang)), rows, kpis,
+                    grid=(checks_rows(rows, lang, _Names(snapshot, lang).indicators), checks_columns(lang)))
     if view == "ranking" or view == "map":
         level, parent = comparison_scope(snapshot, state)
         frame = observations(snapshot, filters_from_state(state, regions=(), region_level=level, region_parent=parent))

@@ -27,7 +27,7 @@ def metadata(state: dict, snapshot, rows, comparison: str) -> dict:
         "snapshot_id": snapshot.snapshot_id,
         "snapshot_created_at": snapshot.manifest.get("created_at"),
         "rows": len(rows),
-        "units": sorted({str(u) for u in rows["unit"].dropna()}) if len(rows) else [],
+        "units": sorted({str(u) for u in rows["unit"].dropna()}) if len(rows) and "unit" in rows else [],
         "notes": "value is in the base unit (CNY, vehicles, percent ...); unit_published and "
                  "unit_mult_published give the scale it was published in. Every row names its source.",
     }

@@ -48,7 +48,7 @@ def cite_text(snapshot, state: dict, drawn, search: str) -> str:
     figure = drawn.figure if isinstance(drawn.figure, dict) else {}
     title = ((figure.get("layout") or {}).get("title") or {}).get("text") or ""
     publishers = [p for p in dict.fromkeys(drawn.rows["source_publisher"].dropna()) if isinstance(p, str) and p][:4] \
-        if not drawn.rows.empty else []
+        if not drawn.rows.empty and "source_publisher" in drawn.rows else []
     created = str(snapshot.manifest.get("created_at", ""))[:10]
     today = date.today().isoformat()
     if lang == "zh":
@@ -87,6 +87,8 @@ def get_data_panel(state: dict, lang: str) -> list:
 def page_message(drawn, state: dict, lang: str):
     """The line above the chart: a dead end's cause with links to choices that have figures,
     the selected regions without figures, or the explicit "all regions" state."""
+    if drawn.grid is not None:
+        return "" if drawn.grid[0] else t("checks_none", lang)
     if drawn.dead_end:
         links = [dcc.Link(text, href="/" + to_query({k: v for k, v in target.items() if k != "snapshot"}),
                           className="suggestion") for text, target in drawn.suggestions]
@@ -133,9 +135,10 @@ def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
             *resolved.option_lists, *[state[k] for k in KEYS],
             ["all"] if state.get("source") == "all" else [], state["view"], lang,
             resolved.search, state, resolved.note,
-            drawn.figure, table_rows(rows, lang, publishers=publishers(snapshot), names=region_names(snapshot, lang)),
-            column_defs(lang), kpi_cards(drawn.kpis),
-            sources_panel(source_summary(rows), lang), message,
+            drawn.figure, *(drawn.grid or (table_rows(rows, lang, publishers=publishers(snapshot),
+                                                      names=region_names(snapshot, lang)), column_defs(lang))),
+            kpi_cards(drawn.kpis), sources_panel(source_summary(rows if drawn.grid is None else rows.iloc[0:0]), lang),
+            message,
             f"{len(rows)} {t('row' if len(rows) == 1 else 'rows', lang)}", snapshot_line(snapshot, lang),
             drawn.coverage, state.get("axis") or "linear", state.get("transform") or "none",
             cite_text(snapshot, state, drawn, resolved.search), get_data_panel(state, lang),
