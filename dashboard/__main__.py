@@ -1,5 +1,6 @@
 """``python -m dashboard [--warehouse DIR|s3://bucket/prefix] [--host 127.0.0.1] [--port 8050]`` — development server;
-``python -m dashboard serve --workers N [--host 127.0.0.1] [--port 8050] [--warehouse ...]`` — gunicorn.
+``python -m dashboard serve --workers N [--proxy auto|nginx|none] [--host 127.0.0.1] [--port 8050] [--warehouse ...]``
+— gunicorn, behind nginx when it is installed (:mod:`dashboard.serve`).
 
 ``--redis URL`` (or ``REDIS_URL`` in the environment, which keeps a password out of ``ps``)
 shares the result cache between workers and nodes."""
@@ -32,11 +33,16 @@ def main(argv: list[str] | None = None) -> None:
         _common(parser)
         parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
         parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+        parser.add_argument("--proxy", choices=("auto", "nginx", "none"), default="auto",
+                            help="what faces the clients: nginx on --host/--port in front of gunicorn (slow clients "
+                                 "wait in nginx, not in a worker), none (gunicorn itself), auto (default: nginx "
+                                 "when installed)")
         args = parser.parse_args(argv[1:])
         from dashboard.serve import ServeOptions, serve
 
         serve(Config(warehouse=args.warehouse, default_lang=args.lang, redis_url=args.redis),
-              ServeOptions(host=args.host, port=args.port, workers=args.workers, threads=args.threads))
+              ServeOptions(host=args.host, port=args.port, workers=args.workers, threads=args.threads,
+                           proxy=args.proxy))
         return
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Serve the dashboard (development server); "
                                      "'python -m dashboard serve --workers N' for production.")

@@ -39,8 +39,9 @@ log = logging.getLogger(__name__)
 
 #: Largest request body (callback requests are a few kB; the biggest the page sends is well under 100 kB).
 MAX_BODY_BYTES = 1024 * 1024
-#: Longest path plus query string. Links the page writes stay far below; gunicorn refuses a request
-#: line over 8190 bytes itself, and the proxy (deploy/nginx) answers those with the same styled 414.
+#: Longest path plus query string. Links the page writes stay far below; gunicorn passes request
+#: lines up to 8190 bytes (``dashboard.serve.LIMIT_REQUEST_LINE``), so a longer URL gets this styled
+#: 414, and nginx (deploy/nginx) answers one over its 8 kB buffer with the same page.
 MAX_URL_LENGTH = 8000
 #: Deepest JSON nesting in a callback request (the page's deepest is a figure's data, about 10).
 MAX_JSON_DEPTH = 48

@@ -53,9 +53,12 @@ def growth_sql() -> str:
     """
 
 
-def yoy_growth(observations: pd.DataFrame, breaks: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Derived ``yoy_pct`` rows of ``observations`` (the stage's own function, for one derivation)."""
-    workspace = Workspace(observations, breaks=breaks)
+def yoy_growth(
+    observations: pd.DataFrame, breaks: pd.DataFrame | None = None, *, regions: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Derived ``yoy_pct`` rows of ``observations`` (the stage's own function, for one derivation;
+    ``regions`` gives the levels a break rule may name)."""
+    workspace = Workspace(observations, regions, breaks)
     try:
         return derived_rows(workspace, growth_sql())
     finally:

@@ -72,9 +72,12 @@ def monthly_sql() -> str:
     """
 
 
-def monthly_from_cumulative(observations: pd.DataFrame, breaks: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Derived ``month`` levels of ``observations`` (the stage's own function, for one derivation)."""
-    workspace = Workspace(observations, breaks=breaks)
+def monthly_from_cumulative(
+    observations: pd.DataFrame, breaks: pd.DataFrame | None = None, *, regions: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Derived ``month`` levels of ``observations`` (the stage's own function, for one derivation;
+    ``regions`` gives the levels a break rule may name)."""
+    workspace = Workspace(observations, regions, breaks)
     try:
         return derived_rows(workspace, monthly_sql())
     finally:

@@ -98,6 +98,7 @@ RECONCILIATION_COLUMNS = (
     "implied_low",
     "implied_high",
     "difference",
+    "within_rounding",
     "verdict",
     "inputs",
     "input_source_ids",
@@ -114,11 +115,21 @@ NUMBER_COLUMNS = (
     "difference",
 )
 DATE_COLUMNS = ("period_start", "period_end", "reported_vintage")
-STRING_COLUMNS = tuple(c for c in RECONCILIATION_COLUMNS if c not in (*NUMBER_COLUMNS, *DATE_COLUMNS))
+BOOL_COLUMNS = ("within_rounding",)
+STRING_COLUMNS = tuple(c for c in RECONCILIATION_COLUMNS if c not in (*NUMBER_COLUMNS, *DATE_COLUMNS, *BOOL_COLUMNS))
 #: How ``reconciliation.parquet`` is written.
 RECONCILIATION_SCHEMA = pa.schema(
     [
-        (c, pa.float64() if c in NUMBER_COLUMNS else pa.date32() if c in DATE_COLUMNS else pa.string())
+        (
+            c,
+            pa.float64()
+            if c in NUMBER_COLUMNS
+            else pa.date32()
+            if c in DATE_COLUMNS
+            else pa.bool_()
+            if c in BOOL_COLUMNS
+            else pa.string(),
+        )
         for c in RECONCILIATION_COLUMNS
     ]
 )
@@ -220,6 +231,11 @@ def _row(check: str, **parts: str) -> str:
         **parts,
     }
     values["difference"] = f"r.value - ({values['implied_value']})"
+    low, high = values["implied_low"], values["implied_high"]
+    values["within_rounding"] = (
+        f"CASE WHEN ({low}) IS NULL OR ({high}) IS NULL OR isnan({low}) OR isnan({high}) THEN NULL"
+        f" ELSE intervals_meet(r.low, r.high, {low}, {high}) END"
+    )
     return ", ".join(f'{values[c]} AS "{c}"' for c in RECONCILIATION_COLUMNS) + ", r._rid AS _rid"
 
 
@@ -261,14 +277,21 @@ def shares_sql() -> str:
                       WHEN NOT (den_value > 0 AND den_low > 0) THEN 'the denominator is not positive within its rounding'
                       WHEN broken_ THEN 'a break in series falls inside the period: '
                            || concat_ws('; ', nullif(n_break_note, ''), nullif(den_break_note, ''))
-                      WHEN den_kind = 'caam' THEN 'the only denominator is another reporting system''s (scope caam)'
+                      WHEN den_kind = 'caam' THEN 'the only denominator is another reporting system''s (scope caam): with it the share is '
+                           || printf('%.2f', n_value / den_value * 100.0) || '% [' || printf('%.2f', il_) || ', ' || printf('%.2f', ih_) || '], '
+                           || CASE WHEN intervals_meet(r.low, r.high, il_, ih_) THEN 'within' ELSE 'outside' END
+                           || ' the rounding of the printed ' || printf('%.10g', r.value) || '% [' || printf('%.10g', r.low) || ', ' || printf('%.10g', r.high) || ']'
                       ELSE '' END""",
         note_zh=f"""CASE WHEN n_value IS NULL THEN {missing_num[1]}
                          WHEN r.d_region = '' THEN r.region_code || ' 在地区表中没有上级地区：请在 share_of 中写明占比的分母'
                          WHEN den_value IS NULL THEN {missing_den[1]}
                          WHEN NOT (den_value > 0 AND den_low > 0) THEN '分母（含舍入区间）不为正'
                          WHEN broken_ THEN '统计口径在该时期内发生变化（序列断点）'
-                         WHEN den_kind = 'caam' THEN '数据中唯一的分母来自另一统计体系（中汽协，scope caam）'
+                         WHEN den_kind = 'caam' THEN '数据中唯一的分母来自另一统计体系（中汽协，scope caam）：按其计算占比为 '
+                              || printf('%.2f', n_value / den_value * 100.0) || '%，'
+                              || CASE WHEN intervals_meet(r.low, r.high, il_, ih_) THEN '在' ELSE '超出' END
+                              || '公布值 ' || printf('%.10g', r.value) || '% 的舍入区间'
+                              || CASE WHEN intervals_meet(r.low, r.high, il_, ih_) THEN '内' ELSE '' END
                          ELSE '' END""",
     )
     return f"""
@@ -509,8 +532,9 @@ def monthly_sql() -> str:
     """
 
 
-def reconcile_sql(*, uncheckable: bool = False) -> str:
-    """Every check's rows, in the table's order (with the ``not_checkable`` ones if asked)."""
+def reconcile_sql(*, uncheckable: bool = True) -> str:
+    """Every check's rows, in the table's order: every reported share and growth (those nothing
+    checks as ``not_checkable``, unless ``uncheckable`` is false), every total and month checked."""
     parts = " UNION ALL ".join(f"SELECT * FROM ({q})" for q in (shares_sql(), growth_sql(), totals_sql(), monthly_sql()))
     columns = ", ".join(f'"{c}"' for c in RECONCILIATION_COLUMNS)
     where = "" if uncheckable else "WHERE verdict <> 'not_checkable'"
@@ -527,6 +551,8 @@ def as_frame(table: pa.Table) -> pd.DataFrame:
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
     for column in STRING_COLUMNS:
         frame[column] = frame[column].fillna("").astype("str")
+    for column in BOOL_COLUMNS:
+        frame[column] = frame[column].astype("boolean")
     return frame.reset_index(drop=True)
 
 

@@ -76,8 +76,38 @@ def test_a_share_that_disagrees_is_reported_inconsistent_and_left_as_published()
     assert observations.loc[observations["measure"] == "share_pct", "value"].tolist() == [17.8]
 
 
-def test_a_share_with_a_mismatched_period_is_not_checked():
-    assert reconcile(frame(GD_SHARE, GD_LEVEL, obs("2023-01..2023-06", 13103000, region_code="CN")), REGIONS).empty
+def test_a_share_with_a_mismatched_period_is_not_checkable_and_says_what_is_missing():
+    row = one(reconcile(frame(GD_SHARE, GD_LEVEL, obs("2023-01..2023-06", 13103000, region_code="CN")), REGIONS))
+    assert (row["check"], row.verdict, row.reported_value) == ("share", "not_checkable", 17.8)
+    assert row.note == "no China (CN) production/automobiles level for 2023-01..2023-07: add it to check 17.8%"
+    assert row.note_zh.startswith("数据中没有中国（CN） 2023-01..2023-07")
+    assert math.isnan(row.implied_value) and pd.isna(row.within_rounding)
+
+
+def test_a_share_without_its_numerator_is_not_checkable_and_names_the_region_s_level():
+    row = one(reconcile(frame(GD_SHARE, national(15382000)), REGIONS))
+    assert row.verdict == "not_checkable"
+    assert row.note == "no Guangdong (440000) production/automobiles level for 2023-01..2023-07: add it to check 17.8%"
+
+
+def test_a_growth_without_the_level_a_year_earlier_is_not_checkable():
+    growth = obs("2023", 11.6, period_kind="year", measure="yoy_pct", unit="percent", unit_mult_published=1.0, region_code="CN")
+    row = one(reconcile(frame(growth, obs("2023", 30161000, period_kind="year", region_code="CN")), REGIONS))
+    assert (row["check"], row.verdict) == ("growth", "not_checkable")
+    assert row.note == "no China (CN) production/automobiles level for 2022-01..2022-12: add it to check 11.6%"
+
+
+def test_within_rounding_says_whether_the_intervals_meet_even_when_the_verdict_cannot():
+    """Against another reporting system's total, the verdict is ``not_comparable``; whether the
+    printed share is within rounding of the ratio is still stated, in a column and the note."""
+    far = one(reconcile(frame(GD_SHARE, GD_LEVEL, national(15650000, scope="caam")), REGIONS))
+    assert (far.verdict, far.within_rounding) == ("not_comparable", False)
+    assert far.note.endswith("17.50% [17.49, 17.50], outside the rounding of the printed 17.8% [17.75, 17.85]")
+    near = one(reconcile(frame(GD_SHARE, GD_LEVEL, national(15382000, scope="caam")), REGIONS))
+    assert (near.verdict, near.within_rounding) == ("not_comparable", True)
+    assert "within the rounding" in near.note
+    agreed = one(reconcile(frame(GD_SHARE, GD_LEVEL, national(15382000)), REGIONS))
+    assert (agreed.verdict, agreed.within_rounding) == ("consistent", True)
 
 
 def test_a_share_whose_only_denominator_is_another_reporting_system_is_not_comparable():
@@ -200,7 +230,13 @@ def test_a_reported_month_is_checked_against_the_cumulative_difference():
 
 
 def test_suppressed_figures_are_never_checked():
-    assert reconcile(frame(GD_SHARE, GD_LEVEL, national(None, status="suppressed", flags="(D)")), REGIONS).empty
+    """A suppressed denominator is no value: the share cannot be checked; a suppressed share
+    has no value to check, so it has no row."""
+    row = one(reconcile(frame(GD_SHARE, GD_LEVEL, national(None, status="suppressed", flags="(D)")), REGIONS))
+    assert (row.verdict, row.note) == (
+        "not_checkable",
+        "no China (CN) production/automobiles level for 2023-01..2023-07: add it to check 17.8%",
+    )
     assert reconcile(
         frame({**GD_SHARE, "value": math.nan, "status": "not_available"}, GD_LEVEL, national(15382000)), REGIONS
     ).empty

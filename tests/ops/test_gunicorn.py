@@ -1,4 +1,5 @@
-"""Production serving: ``python -m dashboard serve --workers 2`` really serves, from two workers."""
+"""Production serving: ``python -m dashboard serve --workers 2`` really serves, from two workers
+(gunicorn facing the client itself here, ``--proxy none``; behind nginx: test_slow_clients.py)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def get(url: str) -> tuple[int, dict, bytes]:
 def test_gunicorn_serves_with_two_workers(default_warehouse: Path):
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard", "serve", "--workers", "2", "--port", str(port),
+        [sys.executable, "-m", "dashboard", "serve", "--workers", "2", "--proxy", "none", "--port", str(port),
          "--warehouse", str(default_warehouse)],
         cwd=REPO, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.proxy import main_config, site_config
+
 REPO = Path(__file__).resolve().parents[2]
 NGINX_SITE = REPO / "deploy" / "nginx" / "dashboard.conf"
 #: Credentials of the local test server only (moto accepts any).
@@ -165,14 +167,9 @@ def redis_server(folder: Path) -> Iterator[RedisServer]:
 
 def nginx_site(upstreams: list[int], listen: int, access_log: Path) -> str:
     """deploy/nginx/dashboard.conf with the upstream servers, the listen address and the log path
-    replaced (nothing else changes)."""
-    text = NGINX_SITE.read_text()
-    servers = "".join(f"    server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;\n" for port in upstreams)
-    text, count = re.subn(r"(    server \S+:\d+ [^\n]*;\n)+", servers, text, count=1)
-    assert count == 1, "the upstream block of deploy/nginx/dashboard.conf changed shape"
-    text = text.replace("listen 80;", f"listen 127.0.0.1:{listen};")
-    text = text.replace("/var/log/nginx/dashboard.access.log", str(access_log))
-    return text
+    replaced (nothing else changes) — by the same code as ``serve --proxy nginx`` (dashboard.proxy)."""
+    return site_config(NGINX_SITE.read_text(), [f"127.0.0.1:{port}" for port in upstreams], f"127.0.0.1:{listen}",
+                       str(access_log))
 
 
 @dataclass
@@ -197,24 +194,8 @@ def nginx(folder: Path, upstreams: list[int]) -> Iterator[Nginx]:
     port = free_port()
     site = folder / "dashboard.conf"
     site.write_text(nginx_site(upstreams, port, folder / "access.log"))
-    temp = {name: folder / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
-    for path in temp.values():
-        path.mkdir(exist_ok=True)
     main = folder / "nginx.conf"
-    main.write_text(f"""
-worker_processes 1;
-pid {folder / 'nginx.pid'};
-error_log {folder / 'error.log'} warn;
-events {{ worker_connections 512; }}
-http {{
-    client_body_temp_path {temp['client_body']};
-    proxy_temp_path {temp['proxy']};
-    fastcgi_temp_path {temp['fastcgi']};
-    uwsgi_temp_path {temp['uwsgi']};
-    scgi_temp_path {temp['scgi']};
-    include {site};
-}}
-""")
+    main.write_text(main_config(folder, site, error_log=str(folder / "error.log")))
     with open(folder / "stderr.log", "wb") as errors:
         process = subprocess.Popen([binary, "-c", str(main), "-p", str(folder), "-g", "daemon off;"],
                                    stdout=subprocess.DEVNULL, stderr=errors)
@@ -256,7 +237,7 @@ def dashboard_node(workdir: Path, warehouse: str, env: dict[str, str], *, worker
     with open(workdir / "node.log", "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "dashboard", "serve", "--warehouse", warehouse, "--port", str(port),
-             "--workers", str(workers), "--threads", str(threads)],
+             "--workers", str(workers), "--threads", str(threads), "--proxy", "none"],  # as deploy/scale-out
             cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         def healthy() -> bool:
