@@ -111,6 +111,8 @@ TEXT: dict[str, dict[str, str]] = {
     "api_scope_note": {"en": "The API returns every reporting scope: keep the rows whose scope column is the one shown.",
                        "zh": "API 返回所有统计口径：请保留 scope 列与本视图一致的行。"},
     "pandas_snippet": {"en": "In Python (pandas):", "zh": "在 Python（pandas）中："},
+    "break_in_series": {"en": "Break in series", "zh": "统计口径变化"},
+    "derived_by_us": {"en": "computed from published figures", "zh": "根据公布数据推算"},
     "loading": {"en": "Loading…", "zh": "加载中…"},
     "other_series": {"en": "other figures", "zh": "其他数据"},
     "suggest_provinces": {"en": "Compare provinces instead", "zh": "改为比较各省份"},
@@ -164,7 +166,8 @@ def grid_options(lang: str) -> dict:
 VERDICT_LABELS = {
     "consistent": {"en": "consistent", "zh": "一致"},
     "inconsistent": {"en": "inconsistent", "zh": "不一致"},
-    "not_comparable": {"en": "not checkable", "zh": "无法核对"},
+    "not_comparable": {"en": "not comparable", "zh": "口径不可比"},
+    "not_checkable": {"en": "not checkable", "zh": "无法核对"},
 }
 
 CHECK_LABELS = {

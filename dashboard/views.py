@@ -212,9 +212,21 @@ def build_view(snapshot: Snapshot, state: dict) -> View:
         frame, extra = transformed(snapshot, state, frame, transform, lang)
         title = view_title(snapshot, state, lang, measure=TRANSFORM_MEASURE[transform])
     view_ = View(timeseries_figure(frame, lang, title=title, colours=colours, log_axis=state.get("axis") == "log",
-                                   hover_extra=extra),
+                                   hover_extra=extra, breaks=chart_breaks(snapshot, state, lang)),
                  frame, kpis, missing=_missing(snapshot, state, frame, lang))
     return _with_dead_end(snapshot, state, view_, lang)
+
+
+def chart_breaks(snapshot: Snapshot, state: dict, lang: str) -> list[tuple]:
+    """(date, note) of the breaks in the selected series for the selected regions."""
+    breaks = series_breaks(snapshot, state.get("indicator") or "")
+    if breaks.empty:
+        return []
+    for column, key in (("product", "product"), ("industry_code", "industry"), ("scope", "scope")):
+        breaks = breaks[breaks[column].fillna("") == (state.get(key) or "")]
+    breaks = breaks[breaks["region_code"].isin(state.get("region") or [])]
+    column = "note_zh" if lang == "zh" else "note_en"
+    return list(dict.fromkeys((pd.Timestamp(r["break_date"]).date(), str(r.get(column) or "")) for r in breaks.to_dict("records")))
 
 
 #: The measure a transformation's points are in (for the title).

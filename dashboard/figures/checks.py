@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 from dashboard.figures.common import FONT, empty_figure, light_template, period_text
 from dashboard.i18n import CHECK_LABELS, CHECKABLE_IF, VERDICT_LABELS, label, t
 
-VERDICT_COLOURS = {"consistent": "#009E73", "inconsistent": "#D55E00", "not_comparable": "#a9b4c2"}
+VERDICT_COLOURS = {"consistent": "#009E73", "inconsistent": "#D55E00", "not_comparable": "#a9b4c2",
+                   "not_checkable": "#d9dee5"}
 COLUMNS = [
     ("region", {"en": "Region", "zh": "地区"}),
     ("period", {"en": "Period", "zh": "期间"}),
@@ -46,7 +47,7 @@ def checks_rows(frame: pd.DataFrame, lang: str, indicators: dict[str, str] | Non
                                         "period_end": pd.Timestamp(row["period_end"]).date(),
                                         "period_kind": row["period_kind"]}), lang)
         note = (row.get("note_zh") if lang == "zh" else row.get("note")) or row.get("note") or ""
-        if row["verdict"] == "not_comparable":
+        if row["verdict"] == "not_comparable" and row["check"] in CHECKABLE_IF:
             wanted = label(CHECKABLE_IF, row["check"], lang)
             note = f"{note}；需要：{wanted}" if lang == "zh" else f"{note}; needs {wanted}"
         rows.append({
@@ -79,7 +80,7 @@ def checks_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.Figu
         return empty_figure(t("checks_none", lang))
     counts = frame.groupby(["check", "verdict"]).size().unstack(fill_value=0)
     figure = go.Figure()
-    for verdict in ("consistent", "inconsistent", "not_comparable"):
+    for verdict in ("consistent", "inconsistent", "not_comparable", "not_checkable"):
         if verdict not in counts:
             continue
         figure.add_bar(y=[label(CHECK_LABELS, c, lang) for c in counts.index], x=counts[verdict], orientation="h",

@@ -82,7 +82,7 @@ def kpi_specs(frame: pd.DataFrame, lang: str, *, period: tuple | None = None, me
                           "source": "", "hover": missing, "period": when})
             continue
         row = rows.iloc[0]
-        publisher = row.get("source_publisher") or ""
+        publisher = t("derived_by_us", lang) if row.get("source_id") == "derived" else (row.get("source_publisher") or "")
         published = row.get("source_published_date")
         date_text = "" if published is None or pd.isna(published) else str(published)
         specs.append({

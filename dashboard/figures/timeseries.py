@@ -14,6 +14,7 @@ from dashboard.figures.common import (
     period_text,
     region_name,
     series_colours,
+    wrap,
     x_positions,
 )
 from dashboard.formatting import choose_scale, unit_label
@@ -38,7 +39,8 @@ def months_long(row: dict) -> int:
 
 
 def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colours: dict[str, str] | None = None,
-                      log_axis: bool = False, hover_extra: dict | None = None) -> go.Figure:
+                      log_axis: bool = False, hover_extra: dict | None = None,
+                      breaks: list[tuple] | None = None) -> go.Figure:
     """Chart ``frame`` (a query result for one indicator, measure and period kind).
 
     Year-to-date and single-month figures are drawn the way Chinese statistics readers know
@@ -47,6 +49,9 @@ def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colour
     over time, one trace per period length (a line never joins periods of different lengths).
     A single period is a bar per region. ``colours``: region code → colour, stable across views.
     ``hover_extra``: row index → a line saying how a computed point was computed.
+    ``breaks``: (date, note) of breaks in series within the chart: a dashed line at the date
+    (over time) or, by month of year, the years from the break marked in the legend, and the
+    note written on the chart.
     """
     data = frame.dropna(subset=["value"])
     data = data[data["is_default"]] if "is_default" in data else data
@@ -95,11 +100,35 @@ def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colour
             text=t("legend_note", lang), showarrow=False, xref="paper", yref="paper", x=1, y=1.02,
             xanchor="right", yanchor="bottom", font={"size": 11, "color": "#5b6776"},
         )
+    if breaks and not single_period:
+        _mark_breaks(figure, data, breaks, lang, month_of_year=month_of_year)
     if unit == "rank":
         figure.update_yaxes(autorange="reversed")
     if single_period:
         figure.update_layout(xaxis={"title": {"text": period_text(data.iloc[0], lang)}}, showlegend=False)
     return figure
+
+
+def _mark_breaks(figure: go.Figure, data: pd.DataFrame, breaks: list[tuple], lang: str, *, month_of_year: bool) -> None:
+    """Say on the chart where the series breaks (e.g. 2025: vehicles counted where they are built)."""
+    first, last = min(data["period_start"]), max(data["period_end"])
+    shown = [(d, note) for d, note in breaks if first < d <= last]
+    if not shown:
+        return
+    word = t("break_in_series", lang)
+    for when, _note in shown:
+        if month_of_year:
+            for trace in figure.data:
+                if isinstance(trace.meta, dict) and trace.meta.get("year", 0) >= when.year:
+                    trace.name = f"{trace.name} ⟂"
+        else:
+            figure.add_vline(x=when.year if set(data["period_kind"]) == {"year"} else when, line_dash="dash",
+                             line_color="#8a5a00", line_width=1)
+    notes = "; ".join(dict.fromkeys(f"{d.year if d.month == 1 else d}: {note}" for d, note in shown))
+    figure.add_annotation(text="<br>".join(wrap(f"⟂ {word} — {notes}", 120)), showarrow=False, xref="paper",
+                          yref="paper", x=0, y=1.07, xanchor="left", yanchor="bottom", align="left",
+                          font={"size": 11, "color": "#8a5a00"})
+    figure.update_layout(margin={"t": 100})
 
 
 def _hover(group: pd.DataFrame, lang: str, extra: dict) -> list[str]:
