@@ -3,12 +3,17 @@
 — gunicorn, behind nginx when it is installed (:mod:`dashboard.serve`).
 
 ``--redis URL`` (or ``REDIS_URL`` in the environment, which keeps a password out of ``ps``)
-shares the result cache between workers and nodes."""
+shares the result cache between workers and nodes.
+
+``--allow-edit`` adds the review page (``/review/``: paste a press release, review its figures,
+publish them into ``--raw``). On 127.0.0.1 it answers this machine only; on any other address it
+needs a token (``REVIEW_TOKEN`` in the environment, or one made and printed at start)."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -24,6 +29,22 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
+    parser.add_argument("--allow-edit", action="store_true",
+                        help="serve the review page /review/ (paste a release, review, publish into --raw)")
+    parser.add_argument("--raw", type=Path, default=Path("data/raw"), help="raw data the review page writes to (default data/raw)")
+    parser.add_argument("--reference", type=Path, default=Path("data/reference"), help="reference tables (default data/reference)")
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """The Config of the parsed options; beyond loopback the review page gets an access token (printed once)."""
+    token = os.environ.get("REVIEW_TOKEN") or None
+    if args.allow_edit and token is None and args.host not in ("127.0.0.1", "localhost", "::1"):
+        token = secrets.token_urlsafe(24)
+    if args.allow_edit:
+        where = f"http://{args.host}:{args.port}/review/"
+        print(f"review page: {where}" + (f"?token={token}" if token else " (this machine only)"), file=sys.stderr)
+    return Config(warehouse=args.warehouse, default_lang=args.lang, redis_url=args.redis, allow_edit=args.allow_edit,
+                  edit_token=token if args.allow_edit else None, raw=args.raw, reference=args.reference)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -40,9 +61,8 @@ def main(argv: list[str] | None = None) -> None:
         args = parser.parse_args(argv[1:])
         from dashboard.serve import ServeOptions, serve
 
-        serve(Config(warehouse=args.warehouse, default_lang=args.lang, redis_url=args.redis),
-              ServeOptions(host=args.host, port=args.port, workers=args.workers, threads=args.threads,
-                           proxy=args.proxy))
+        serve(_config(args), ServeOptions(host=args.host, port=args.port, workers=args.workers, threads=args.threads,
+                                          proxy=args.proxy))
         return
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Serve the dashboard (development server); "
                                      "'python -m dashboard serve --workers N' for production.")
@@ -50,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from dashboard.app import create_app
 
-    app = create_app(Config(warehouse=args.warehouse, default_lang=args.lang, redis_url=args.redis))
+    app = create_app(_config(args))
     app.run(host=args.host, port=args.port, debug=False)
 
 

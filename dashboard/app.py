@@ -10,11 +10,14 @@ from dashboard import ids
 from dashboard.api import register_api
 from dashboard.cache import make_cache, register_metrics
 from dashboard.callbacks import register_callbacks
+from dashboard.compression import install_compression
 from dashboard.config import Config
+from dashboard.geo import register_geo_routes
 from dashboard.guard import callback_failed, install_guard
 from dashboard.layout import build_layout, page_lang
 from dashboard.params import browser_rules
 from dashboard.query import Warehouse
+from dashboard.review import register_review, register_review_disabled
 from dashboard.routes import register_routes
 from dashboard.runs import register_run_status
 from dashboard.security import add_security_headers
@@ -37,14 +40,21 @@ def create_app(config: Config | None = None) -> Dash:
     )
     cache = make_cache(app.server, config.redis_url, namespace=config.cache_namespace, timeout=config.cache_timeout_s)
     warehouse = Warehouse(config.warehouse, time_limit_s=config.query_time_limit_s, cache=cache)
+    install_compression(app.server)  # its after_request hook runs after every other one (registered first)
     install_request_timing(app.server, warehouse.current_id)  # first: its clock starts before any check
     install_guard(app, browser_rules(), message_id=ids.MESSAGE, lang_ids=(ids.LANG,))
     topojson_url = app.get_asset_url("topojson/")
-    app.layout = lambda: build_layout(page_lang(config.default_lang), topojson_url)  # first paint in the URL's language
+    app.layout = lambda: build_layout(page_lang(config.default_lang), topojson_url,  # first paint in the URL's language
+                                      review_link=config.allow_edit)
     register_callbacks(app, warehouse, config)
     register_run_status(app, warehouse.store)
     register_metrics(app.server, cache, warehouse.current_id)
     register_api(app.server, warehouse)
     register_routes(app.server, warehouse)
+    register_geo_routes(app.server)
+    if config.allow_edit:
+        register_review(app.server, config, warehouse)
+    else:
+        register_review_disabled(app.server)
     add_security_headers(app)  # last: it hashes every inline clientside script registered above
     return app

@@ -141,6 +141,16 @@ class ResultCache:
             self._set(key, value)
         return value
 
+    def get(self, snapshot_id: str, kind: str, params: Any) -> Any:
+        """The cached value for (snapshot, kind, params), or None (counted as a hit or a miss)."""
+        value = self._get(self.key(snapshot_id, kind, params))
+        self._count("hits" if value is not None else "misses")
+        return value
+
+    def put(self, snapshot_id: str, kind: str, params: Any, value: Any) -> None:
+        """Store ``value`` for (snapshot, kind, params): for callers that compute several entries at once."""
+        self._set(self.key(snapshot_id, kind, params), value)
+
     def _available(self) -> bool:
         return time.monotonic() >= self._bypass_until
 

@@ -19,5 +19,12 @@ class Config:
     redis_url: str | None = None
     #: Prefix of every cache key: deployments sharing one Redis each need their own.
     cache_namespace: str = "ris"
+    #: The review page (/review/: press release → reviewed figures → published); off unless ``--allow-edit``.
+    allow_edit: bool = False
+    #: Required on the review page when set (``?token=`` once, then a cookie); None: loopback requests only.
+    edit_token: str | None = None
+    #: Where the review page writes (``<raw>/inbox/``) and what the ETL run it starts reads.
+    raw: Path = Path("data/raw")
+    reference: Path = Path("data/reference")
     #: Seconds an entry lives (it is keyed by snapshot id, so it can only ever be right or unused).
     cache_timeout_s: int = 24 * 3600

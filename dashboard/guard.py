@@ -61,6 +61,7 @@ TEXT = {
 }
 PAGE_TEXT = {
     400: ("Bad request", "请求无效", "The request could not be understood."),
+    403: ("Forbidden", "禁止访问", "This address is not open to this request."),
     404: ("Not found", "未找到", "There is nothing at this address."),
     405: ("Method not allowed", "不允许的请求方法", "This address does not accept that kind of request."),
     408: ("Request timeout", "请求超时", "The request took too long to arrive."),

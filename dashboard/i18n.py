@@ -241,3 +241,85 @@ def label(table: dict[str, dict[str, str]], code: str, lang: str) -> str:
         return code
     text = entry.get(lang)
     return text if text is not None else entry.get("en", code)  # "" is a real label (exact → no word)
+
+
+#: The review page ("Add figures", dashboard/review/): its own table, so the main page's keys stay its own.
+REVIEW_TEXT: dict[str, dict[str, str]] = {
+    "page_title": {"en": "Add figures from a press release", "zh": "录入数据：从新闻稿提取"},
+    "nav_link": {"en": "Add figures", "zh": "录入数据"},
+    "back": {"en": "← Back to the dashboard", "zh": "← 返回仪表板"},
+    "intro": {
+        "en": "Paste a release (or load a .txt/.html file), say where it comes from, then check every candidate: "
+              "accept, reject or correct it. Only accepted figures are published, each with this source.",
+        "zh": "粘贴新闻稿全文（或载入 .txt/.html 文件），填写来源，然后逐条核对候选数据：接受、拒绝或修改。"
+              "只有已接受的数据会发布，并注明此来源。",
+    },
+    "text": {"en": "Release text", "zh": "新闻稿全文"},
+    "text_placeholder": {"en": "Paste the release here (Chinese or English)…", "zh": "在此粘贴新闻稿（中文或英文）…"},
+    "upload": {"en": "or load a .txt / .html file", "zh": "或载入 .txt / .html 文件"},
+    "source": {"en": "Source", "zh": "来源"},
+    "title": {"en": "Title", "zh": "标题"},
+    "publisher": {"en": "Publisher", "zh": "发布机构"},
+    "url": {"en": "Address (URL)", "zh": "网址"},
+    "date": {"en": "Release date", "zh": "发布日期"},
+    "region": {"en": "Region of the release", "zh": "新闻稿所属地区"},
+    "region_placeholder": {"en": "from the text", "zh": "从正文识别"},
+    "authority": {"en": "Kind of source", "zh": "来源类型"},
+    "authority_official": {"en": "official (statistics bureau, government)", "zh": "官方（统计局、政府）"},
+    "authority_association": {"en": "industry association", "zh": "行业协会"},
+    "authority_company": {"en": "company", "zh": "企业"},
+    "authority_media": {"en": "media", "zh": "媒体"},
+    "source_id": {"en": "Source id (file name)", "zh": "来源编号（文件名）"},
+    "extract": {"en": "Find figures", "zh": "提取数据"},
+    "candidates": {"en": "Candidates", "zh": "候选数据"},
+    "accept_selected": {"en": "Accept selected", "zh": "接受所选"},
+    "reject_selected": {"en": "Reject selected", "zh": "拒绝所选"},
+    "accept_all": {"en": "Accept all", "zh": "全部接受"},
+    "reject_all": {"en": "Reject all", "zh": "全部拒绝"},
+    "publish": {"en": "Publish accepted figures", "zh": "发布已接受的数据"},
+    "sentence": {"en": "Sentence of the selected figure", "zh": "所选数据的原句"},
+    "sentence_none": {"en": "Click a row to see the sentence it came from, with the number marked.",
+                      "zh": "点击一行，查看其原句（数字已标出）。"},
+    "found": {"en": "{count} candidate figure(s) found; {skipped} number(s) left out.",
+              "zh": "找到 {count} 个候选数据；{skipped} 个数字未采用。"},
+    "found_none": {"en": "No figures found in this text.", "zh": "未在正文中找到数据。"},
+    "empty_text": {"en": "Paste a release first.", "zh": "请先粘贴新闻稿。"},
+    "too_long": {"en": "The text is longer than {limit} characters; paste one release at a time.",
+                 "zh": "正文超过 {limit} 个字符；请每次粘贴一篇新闻稿。"},
+    "bad_file": {"en": "That file could not be read: {reason}", "zh": "无法读取该文件：{reason}"},
+    "bad_hint": {"en": "Check the source fields: {reason}", "zh": "请检查来源信息：{reason}"},
+    "refused": {"en": "Nothing was published: fix these and publish again.", "zh": "未发布：请修正以下问题后重新发布。"},
+    "failed": {"en": "The data refresh failed; nothing was published and the inbox is as it was.",
+               "zh": "数据更新失败；未发布任何数据，收件箱保持原样。"},
+    "published": {"en": "Published: {count} figure(s) in snapshot {snapshot} (file {file}).",
+                  "zh": "已发布：{count} 个数据，快照 {snapshot}（文件 {file}）。"},
+    "unchanged": {"en": "These figures were already published (snapshot {snapshot}); nothing changed.",
+                  "zh": "这些数据此前已发布（快照 {snapshot}）；没有变化。"},
+    "see_chart": {"en": "See it in the chart", "zh": "在图表中查看"},
+    "col_review": {"en": "Review", "zh": "审核"},
+    "col_region": {"en": "Region", "zh": "地区"},
+    "col_industry": {"en": "Industry", "zh": "行业"},
+    "col_indicator": {"en": "Indicator", "zh": "指标"},
+    "col_product": {"en": "Product", "zh": "产品"},
+    "col_period": {"en": "Period", "zh": "期间"},
+    "col_period_kind": {"en": "Period type", "zh": "期间类型"},
+    "col_measure": {"en": "Measure", "zh": "度量"},
+    "col_value": {"en": "Value", "zh": "数值"},
+    "col_unit": {"en": "Unit", "zh": "单位"},
+    "col_qualifier": {"en": "Qualifier", "zh": "限定"},
+    "col_status": {"en": "Status", "zh": "状态"},
+    "col_price_basis": {"en": "Prices", "zh": "价格口径"},
+    "col_scope": {"en": "Scope", "zh": "统计口径"},
+    "col_share_of": {"en": "Share of", "zh": "占比基数"},
+    "col_note": {"en": "Note", "zh": "备注"},
+    "col_confidence": {"en": "Confidence", "zh": "置信度"},
+    "col_excerpt": {"en": "Sentence", "zh": "原句"},
+    "language": {"en": "中文", "zh": "English"},
+}
+
+
+def rt(key: str, lang: str, **values: object) -> str:
+    """A review page text in ``lang`` (English when a translation is missing), with ``values`` filled in."""
+    entry = REVIEW_TEXT[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**values) if values else text

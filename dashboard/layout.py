@@ -167,8 +167,10 @@ def page_lang(default: str) -> str:
     return default
 
 
-def build_layout(lang: str, topojson_url: str = "/assets/topojson/") -> html.Div:
+def build_layout(lang: str, topojson_url: str = "/assets/topojson/", *, review_link: bool = False) -> html.Div:
     """The page skeleton; options and values arrive from the callbacks.
+
+    ``review_link``: a link to the review page (/review/, only where the app has one: ``--allow-edit``).
 
     ``topojson_url``: where Plotly's geo charts fetch their base topology. Plotly's default is
     a CDN; the app serves an empty one (the map draws its own boundaries), so it works offline.
@@ -207,6 +209,8 @@ def build_layout(lang: str, topojson_url: str = "/assets/topojson/") -> html.Div
                                 role="radiogroup", **{"aria-label": "Language / 语言"},
                             ),
                             html.Div(id=ids.SNAPSHOT, className="snapshot"),
+                            *([html.A("录入数据 · Add figures", id="review-link", href=f"/review/?lang={lang}",
+                                      className="snapshot review-link")] if review_link else []),
                         ],
                         className="header-right",
                     ),

@@ -42,7 +42,7 @@ TABLES = ("observations", "regions", "industries", "indicators", "sources", "tar
 #: Small tables joined into every result: copied into DuckDB's memory once per snapshot, so a
 #: join does not re-read a Parquet file per request. ``observations`` stays on disk (row groups
 #: are skipped by their min/max statistics).
-IN_MEMORY_TABLES = ("regions", "industries", "indicators", "sources")
+IN_MEMORY_TABLES = ("regions", "industries", "indicators", "sources", "target_progress")
 #: Only results this small are memoised: the cache is for repeated clicks, not for downloads.
 MEMO_MAX_ROWS = 20_000
 
@@ -374,10 +374,72 @@ def observations(snapshot: Snapshot, filters: Filters, *, limit: int | None = No
 
     Memoised per snapshot when small: going back to a region or indicator costs nothing. The
     key lists each ``IN`` filter's members sorted (the same rows whatever order they came in).
+
+    A selection of a few named regions in one series (what the time series, the share view
+    and the KPI cards ask) is cut from per-region *series slices* instead: every row of the
+    series for each region (all measures, period types, statuses, dates), fetched by one query
+    for the regions not yet remembered. The chart's query and the cards' query of one click
+    then cost one scan of the Parquet file, not two, and a measure or period change none.
     """
-    key = dataclasses.replace(filters, **{f.name: tuple(sorted(set(getattr(filters, f.name))))
-                                          for f in dataclasses.fields(filters) if isinstance(getattr(filters, f.name), tuple)})
-    return snapshot.remember(("observations", key, limit), lambda: _observations(snapshot, filters, limit))
+    if limit is None and _sliceable(filters):
+        return _from_slices(snapshot, filters)
+    return snapshot.remember(("observations", _memo_key(filters), limit), lambda: _observations(snapshot, filters, limit))
+
+
+#: At most this many named regions are answered from series slices (more: one query of their own).
+SLICE_MAX_REGIONS = 8
+#: The sort order of every result (the SQL's ``ORDER BY``), for rows cut from slices.
+RESULT_ORDER = (["region_code", "period_end", "period_start", "measure", "is_default", "source_id"],
+                [True, True, True, True, False, True])
+
+
+def _sliceable(filters: Filters) -> bool:
+    return (0 < len(filters.regions) <= SLICE_MAX_REGIONS and bool(filters.indicator)
+            and None not in (filters.product, filters.industry, filters.scope)  # one series, not every one
+            and filters.region_level is None and filters.region_parent is None
+            and not filters.indicators and not filters.industries and not filters.products)
+
+
+def _series(filters: Filters, regions: tuple[str, ...]) -> Filters:
+    """The slice query: the series (indicator, product, industry, scope, sources) of ``filters`` for ``regions``."""
+    return Filters(regions=regions, indicator=filters.indicator, product=filters.product, industry=filters.industry,
+                   scope=filters.scope, all_sources=filters.all_sources)
+
+
+def _from_slices(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    regions = tuple(sorted(set(filters.regions)))
+    series = _series(filters, ())
+    slices: dict[str, pd.DataFrame] = {}
+    for region in regions:
+        found = snapshot.cache.get(snapshot.snapshot_id, "series_slice", (series, region))
+        if found is not None:
+            slices[region] = found
+    missing = tuple(r for r in regions if r not in slices)
+    if missing:
+        fetched = _observations(snapshot, _series(filters, missing), None)
+        for region, rows in fetched.groupby("region_code", sort=False):
+            slices[str(region)] = rows
+        for region in missing:
+            rows = slices.setdefault(region, fetched.iloc[0:0])
+            if len(rows) <= MEMO_MAX_ROWS:
+                snapshot.cache.put(snapshot.snapshot_id, "series_slice", (series, region), rows)
+    # Empty slices are left out: their columns may have lost their dtypes (``str``) on the way through the cache.
+    parts = [slices[r] for r in regions if len(slices[r])] or [slices[regions[0]]]
+    return _narrowed(pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0], filters)
+
+
+def _narrowed(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The rows of a series slice that ``filters`` select (the SQL's conditions beyond the series), in result order."""
+    keep = pd.Series(True, index=frame.index)
+    for column, values in (("measure", filters.measures), ("period_kind", filters.period_kinds), ("status", filters.statuses)):
+        if values:
+            keep &= frame[column].isin(values)
+    if filters.date_from is not None:
+        keep &= frame["period_end"].map(lambda d: d is not None and d >= filters.date_from).astype(bool)
+    if filters.date_to is not None:
+        keep &= frame["period_end"].map(lambda d: d is not None and d <= filters.date_to).astype(bool)
+    columns, ascending = RESULT_ORDER
+    return frame[keep].sort_values(columns, ascending=ascending, kind="stable", na_position="last").reset_index(drop=True)
 
 
 def _observations(snapshot: Snapshot, filters: Filters, limit: int | None) -> pd.DataFrame:
@@ -499,23 +561,39 @@ def region_counts(snapshot: Snapshot) -> pd.DataFrame:
 
 
 def period_ends(snapshot: Snapshot, filters: Filters) -> list[date]:
-    """The distinct period ends of a selection (for the period-range pickers), oldest first."""
-    where, params = where_clause(filters)
-    frame = snapshot.sql(f"SELECT DISTINCT o.period_end FROM observations o WHERE {where} ORDER BY 1", params)
+    """The distinct period ends of a selection (for the period-range pickers), oldest first.
+
+    Memoised per snapshot like :func:`observations` (the pickers are rebuilt on every filter
+    change, and their answer only changes with the series, not with the regions or dates).
+    """
+    frame = snapshot.remember(("period_ends", _memo_key(filters)), lambda: _period_ends(snapshot, filters))
     return [pd.Timestamp(v).date() for v in frame["period_end"]]
+
+
+def _period_ends(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    where, params = where_clause(filters)
+    return snapshot.sql(f"SELECT DISTINCT o.period_end FROM observations o WHERE {where} ORDER BY 1", params)
+
+
+def _memo_key(filters: Filters) -> Filters:
+    """``filters`` with each ``IN`` filter's members sorted and deduplicated: equal questions, one key."""
+    return dataclasses.replace(filters, **{f.name: tuple(sorted(set(getattr(filters, f.name))))
+                                           for f in dataclasses.fields(filters) if isinstance(getattr(filters, f.name), tuple)})
 
 
 def target_progress(snapshot: Snapshot, region: str, indicator: str, product: str) -> pd.DataFrame:
     """Rows of ``target_progress`` (added by the derive stage) for one region and series; empty without the table."""
     if not snapshot.has_table("target_progress"):
         return pd.DataFrame()
-    columns = set(snapshot.sql("SELECT * FROM target_progress LIMIT 0").columns)
+    columns = set(_memo(snapshot, "target_progress_columns",
+                        lambda: snapshot.sql("SELECT * FROM target_progress LIMIT 0")).columns)
     parts, params = ["region_code = ?"], [region]
     for column, value in (("indicator", indicator), ("product", product)):
         if column in columns:
             parts.append(f"{column} = ?")
             params.append(value)
-    return snapshot.sql(f"SELECT * FROM target_progress WHERE {' AND '.join(parts)}", params)
+    return snapshot.remember(("target_progress", region, indicator, product),
+                             lambda: snapshot.sql(f"SELECT * FROM target_progress WHERE {' AND '.join(parts)}", params))
 
 
 def observations_parquet(snapshot: Snapshot) -> Path | None:

@@ -21,7 +21,7 @@ from dashboard.figures.ranking import comparison_period, ranking_figure
 from dashboard.figures.share import share_figure
 from dashboard.figures.timeseries import timeseries_figure
 from dashboard.figures.transforms import TRANSFORMS, index_first_100, share_of_parent, year_on_year
-from dashboard.geo import boundaries
+from dashboard.geo import boundaries, boundaries_url
 from dashboard.i18n import MEASURE_LABELS, PERIOD_KIND_LABELS, PRODUCT_LABELS, label, t
 from dashboard.query import (
     Snapshot,
@@ -195,7 +195,8 @@ def build_view(snapshot: Snapshot, state: dict) -> View:
             shapes = features_of(shapes, parent=parent)
         regions = reference_table(snapshot, "regions")
         names = dict(zip(regions["code"], regions["name_zh" if lang == "zh" else "name_en"], strict=True))
-        return View(map_figure(rows, shapes, lang, highlight=highlight, title=title, names=names), rows, kpis,
+        return View(map_figure(rows, shapes, lang, highlight=highlight, title=title, names=names,
+                               geojson_url=boundaries_url(level)), rows, kpis,
                     comparison, coverage=text)
     if view == "share":
         frame = observations(snapshot, filters_from_state(state, measures=("share_pct",)))

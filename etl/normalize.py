@@ -74,7 +74,8 @@ class _Collector:
         origin = f"_at_{field or (column if isinstance(column, str) else '')}"
         selected = self.figures.loc[mask]
         if origin in selected:
-            placed = selected[origin] != ""
+            # Empty or missing (NaN where another file's rows brought the column): the cell itself is the place.
+            placed = selected[origin].notna() & (selected[origin] != "")
             seen: set[tuple[str, str]] = set()
             for _, row in selected.loc[placed].drop_duplicates(origin).iterrows():
                 why = reason(row) if callable(reason) else reason

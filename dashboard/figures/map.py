@@ -22,11 +22,14 @@ NO_DATA_MARK = "#8a7f6e"
 
 
 def map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, highlight: tuple[str, ...] = (),
-               title: str = "", names: dict[str, str] | None = None) -> go.Figure:
+               title: str = "", names: dict[str, str] | None = None, geojson_url: str | None = None) -> go.Figure:
     """Colour each region of ``frame`` (one period) found in ``geojson``; outline the selected ones.
 
     Regions of the level without a figure are drawn grey, so "no data" is visible rather than
-    looking like a small value.
+    looking like a small value. With ``geojson_url`` (where the browser fetches the whole
+    layer, :func:`dashboard.geo.boundaries_url`) both traces name that address instead of
+    embedding shapes: the figure carries codes and values only, and plotly.js draws just the
+    listed locations of the layer. ``geojson`` still says which regions have a shape.
     """
     data = frame.dropna(subset=["value"])
     data = data[data["is_default"]] if "is_default" in data else data
@@ -47,7 +50,7 @@ def map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, highlight: tupl
         empty = features_of(geojson, codes=set(without))
         names = names or {}
         figure.add_choropleth(
-            geojson=empty, featureidkey="properties.code", locations=without, z=[0] * len(without),
+            geojson=geojson_url or empty, featureidkey="properties.code", locations=without, z=[0] * len(without),
             colorscale=[[0, NO_DATA_FILL], [1, NO_DATA_FILL]], showscale=False,
             hovertext=[f"{names.get(c, c)}: {t('map_no_data', lang)}" for c in without], hoverinfo="text",
             marker={"line": {"color": "#ffffff", "width": 0.6}}, name=t("map_no_data", lang), showlegend=False,
@@ -58,13 +61,14 @@ def map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, highlight: tupl
             marker={"symbol": "x-thin-open", "size": 7, "color": NO_DATA_MARK, "line": {"width": 1.2, "color": NO_DATA_MARK}},
             name=t("map_no_data", lang), showlegend=True,
         )
-    coloured = features_of(geojson, codes=set(data["region_code"]))  # each shape sent once more, not all twice
+    # Embedded: each coloured shape sent once more, not all twice. By URL: the one cached file.
+    coloured = geojson_url or features_of(geojson, codes=set(data["region_code"]))
     figure.add_choropleth(
         geojson=coloured, featureidkey="properties.code", locations=data["region_code"],
         z=data["value"] / divisor, colorscale=COLOURSCALE, reversescale=measure == "rank",
         marker={"line": {"color": ["#d55e00" if c in highlight else "#ffffff" for c in data["region_code"]],
                          "width": [1.2 if c in highlight else 0.6 for c in data["region_code"]]}},
-        hovertext=[hover_text(row, lang) for _, row in data.iterrows()], hoverinfo="text",
+        hovertext=[hover_text(row, lang) for row in data.to_dict("records")], hoverinfo="text",
         colorbar={"title": {"text": unit_label(unit, lang, divisor) if unit != "rank" else label(MEASURE_LABELS, "rank", lang)},
                   "thickness": 14, "len": 0.8},
         name="",

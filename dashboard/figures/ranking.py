@@ -54,7 +54,7 @@ def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...]
         divisor = 1.0
     ascending = measure == "rank"
     data = data.sort_values("value", ascending=not ascending)  # plotly draws the first bar at the bottom
-    names = [region_name(row, lang) for _, row in data.iterrows()]
+    names = [region_name(row, lang) for row in data.to_dict("records")]
     selected = [code in highlight for code in data["region_code"]]
     colours = [HIGHLIGHT if s else OTHER for s in selected]
     fills = [DERIVED if status == "derived" else colour for status, colour in zip(data["status"], colours, strict=True)]
@@ -62,7 +62,7 @@ def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...]
         go.Bar(
             x=data["value"] / divisor, y=names, orientation="h",
             marker={"color": fills, "line": {"color": colours, "width": 2}},
-            hovertext=[hover_text(row, lang) for _, row in data.iterrows()], hoverinfo="text",
+            hovertext=[hover_text(row, lang) for row in data.to_dict("records")], hoverinfo="text",
             customdata=data["region_code"], text=[f"{v / divisor:,.4g}" for v in data["value"]],
             textposition="outside", cliponaxis=False,
         )

@@ -54,6 +54,9 @@ def test_failed_last_run_shows_a_banner_with_the_reason(browser, default_warehou
             expect(banner).to_be_visible()
             expect(banner).to_contain_text("The last data refresh failed at 2026-01-06 06:00:01 UTC")
             expect(banner).to_contain_text("'abc' is not a number")
+            # The language is switched once the page has settled (its first chart drawn): a click while the
+            # initial filter callback is still in flight is overwritten by that callback's answer.
+            expect(page.locator(f"#{ids.CHART} .gtitle")).to_be_attached(timeout=SLOW)
             page.locator(f"#{ids.LANG}").get_by_text("中文").click()
             expect(banner).to_contain_text("最近一次数据更新")
         finally:

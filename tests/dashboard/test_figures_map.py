@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+import brotli
+
+from dashboard.app import create_app
+from dashboard.config import Config
 from dashboard.figures.map import features_of, map_figure
-from dashboard.geo import boundaries
+from dashboard.geo import boundaries, boundaries_url, layer_digest
 from tests.dashboard.frames import result
 
 
@@ -53,3 +59,42 @@ def test_regions_without_a_boundary_are_not_drawn_and_none_says_so():
 
 def test_unknown_level_has_no_boundaries():
     assert boundaries("county")["features"] == []
+
+
+def test_by_url_the_figure_names_the_layer_and_carries_no_shapes():
+    cities = boundaries("city")
+    codes = sorted(f["properties"]["code"] for f in cities["features"])
+    data = result([{"region_code": c, "value": float(i + 1)} for i, c in enumerate(codes)])
+    url = boundaries_url("city")
+    figure = map_figure(data, cities, "en", highlight=("440300",), geojson_url=url)
+    background, values = figure.data
+    assert background.geojson == values.geojson == url
+    assert len(background.locations) == len(codes) == len(values.locations)
+    assert "A source" in values.hovertext[0]
+    embedded = len(map_figure(data, cities, "en").to_json())
+    by_url = len(figure.to_json())
+    assert by_url * 8 < embedded  # every city with a value: codes, values and hover texts only
+    assert '"coordinates"' not in figure.to_json()
+
+
+def test_a_provinces_cities_by_url_draw_only_that_province():
+    shapes = features_of(boundaries("city"), parent="440000")
+    figure = map_figure(result([{"region_code": "440300", "value": 3.0}]), shapes, "en", geojson_url=boundaries_url("city"))
+    background, values = figure.data
+    assert len(background.locations) == 21 and all(c.startswith("44") for c in background.locations)
+    assert list(values.locations) == ["440300"]
+
+
+def test_the_layer_is_served_once_at_a_fingerprinted_address(default_warehouse):
+    client = create_app(Config(warehouse=default_warehouse)).server.test_client()
+    url = "/" + boundaries_url("city")
+    response = client.get(url, headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    assert response.headers["Content-Encoding"] == "br"
+    assert response.cache_control.max_age == 365 * 24 * 3600 and response.cache_control.immutable
+    assert json.loads(brotli.decompress(response.get_data())) == boundaries("city")
+    assert len(response.get_data()) < len(json.dumps(boundaries("city"))) / 2
+    assert client.get("/geo/city.000000000000.geojson").status_code == 404  # an old or made-up fingerprint
+    assert client.get("/geo/county." + layer_digest("city") + ".geojson").status_code == 404
+    assert boundaries_url("county") is None

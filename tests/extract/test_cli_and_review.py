@@ -10,7 +10,7 @@ import pytest
 
 from etl.cli import main
 from etl.pipeline import run
-from etl.problems import InputError
+from etl.problems import InputError, errors
 from tests.readers.helpers import REFERENCE_DIR
 
 RELEASE = (
@@ -110,3 +110,19 @@ def test_a_careless_review_of_a_unit_that_does_not_fit_is_rejected_with_its_loca
         "the unit does not fit the indicator",
     ]
     assert not (tmp_path / "warehouse" / "current").exists()
+
+
+def test_a_careless_review_dropped_among_the_bundled_data_is_rejected_with_its_location(tmp_path: Path,
+                                                                                       raw_copy: Path) -> None:
+    """With files whose sidecars place their own problems (data/raw/nbs/), a review file's are still file:row:column."""
+    figures, sources = _cli(tmp_path, "--publisher", "国家统计局", "--title", "7月份规模以上工业生产")
+    careless = dict(figures[0], indicator="value_added", measure="level", value="1.5", unit="个", review="accepted")
+    (raw_copy / "inbox").mkdir()
+    _write(raw_copy / "inbox" / "nbs-2019-07.figures.csv", [careless])
+    _write(raw_copy / "inbox" / "nbs-2019-07.sources.csv", sources)
+    with pytest.raises(InputError) as error:
+        run(raw_copy, tmp_path / "warehouse", REFERENCE_DIR)
+    assert [str(p) for p in errors(error.value.problems)] == [
+        "inbox/nbs-2019-07.figures.csv:2:unit: unit '个' is a counting word, but value_added measures money "
+        "(base unit CNY): the unit does not fit the indicator",
+    ]
