@@ -20,7 +20,7 @@ TEXT: dict[str, dict[str, str]] = {
     "period_kind": {"en": "Frequency", "zh": "频度"},
     "period_range": {"en": "Period (end date)", "zh": "期间（截止）"},
     "all_sources": {"en": "Show every source and vintage", "zh": "显示所有来源与版本"},
-    "download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
+    "download_csv": {"en": "Download CSV (whole selection)", "zh": "下载 CSV（全部所选）"},
     "no_data": {
         "en": "No figures match this selection. Try another period type or measure.",
         "zh": "没有符合所选条件的数据。请尝试其他期间类型或度量。",
@@ -186,6 +186,19 @@ CHECKABLE_IF = {
     "monthly": {"en": "both cumulative figures of the same year and scope", "zh": "同年同口径的两个累计数"},
     "total": {"en": "every part of the total for the same period", "zh": "同期间的全部分项"},
 }
+
+#: The CSV's column headers on a Chinese page (the values, codes included, stay as they are).
+CSV_HEADERS_ZH = {
+    "region_code": "地区代码", "region_name_zh": "地区名称（中文）", "region_name_en": "地区名称（英文）",
+    "industry_code": "行业代码", "industry_name_zh": "行业名称（中文）", "industry_name_en": "行业名称（英文）",
+    "indicator": "指标", "product": "产品", "scope": "统计口径", "period_start": "期间起", "period_end": "期间止",
+    "period_kind": "期间类型", "measure": "度量", "share_of": "占比基数", "price_basis": "价格口径", "value": "数值",
+    "unit": "单位", "unit_published": "公布单位", "unit_mult_published": "公布单位倍数", "status": "状态",
+    "qualifier": "限定词", "flags": "标记", "label_published": "原文指标", "is_default": "默认来源",
+    "source_id": "来源代码", "source_title": "来源标题", "source_publisher": "发布机构", "source_url": "来源网址",
+    "source_published_date": "发布日期", "vintage": "版本日期",
+}
+
 
 MEASURE_LABELS = {
     "level": {"en": "Level", "zh": "总量"},

@@ -67,9 +67,9 @@ def test_by_url_the_figure_names_the_layer_and_carries_no_shapes():
     data = result([{"region_code": c, "value": float(i + 1)} for i, c in enumerate(codes)])
     url = boundaries_url("city")
     figure = map_figure(data, cities, "en", highlight=("440300",), geojson_url=url)
-    background, values = figure.data
-    assert background.geojson == values.geojson == url
-    assert len(background.locations) == len(codes) == len(values.locations)
+    (values,) = figure.data  # every city has a figure: no "no data" layer
+    assert values.geojson == url
+    assert len(values.locations) == len(codes)
     assert "A source" in values.hovertext[0]
     embedded = len(map_figure(data, cities, "en").to_json())
     by_url = len(figure.to_json())
@@ -80,8 +80,10 @@ def test_by_url_the_figure_names_the_layer_and_carries_no_shapes():
 def test_a_provinces_cities_by_url_draw_only_that_province():
     shapes = features_of(boundaries("city"), parent="440000")
     figure = map_figure(result([{"region_code": "440300", "value": 3.0}]), shapes, "en", geojson_url=boundaries_url("city"))
-    background, values = figure.data
-    assert len(background.locations) == 21 and all(c.startswith("44") for c in background.locations)
+    no_data, marks, values = figure.data
+    assert no_data.geojson == values.geojson == boundaries_url("city")  # the no-data layer names the URL too
+    assert len(no_data.locations) == 20 and all(c.startswith("44") for c in no_data.locations)
+    assert len(marks.lon) == 20
     assert list(values.locations) == ["440300"]
 
 
