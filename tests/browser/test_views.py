@@ -206,3 +206,31 @@ def test_the_page_in_chinese_has_no_english_ui_text(page, live_server):
     found = [word for word in ENGLISH_UI if re.search(rf"(?<![A-Za-z]){re.escape(word.strip())}(?![A-Za-z])", text)]
     assert found == [], found
     assert not [w for w in ("Autoscale", "Zoom", "Download plot", "Reset axes", "Pan") if w in modebar], modebar
+
+
+def test_chart_controls_transform_cite_and_get_the_data(page, live_server):
+    open_home(page, live_server)
+    click_option(page, ids.PERIOD_KIND, "Year")
+    click_option(page, ids.TRANSFORM, "Year-on-year %")
+    heading = page.locator(f"#{ids.CHART} .gtitle")
+    expect(heading).to_contain_text("Growth, year on year (%)")
+    assert "transform=yoy" in page.url
+    page.get_by_text("Log", exact=True).click()
+    expect(page).to_have_url(re.compile(r"axis=log"))
+    page.get_by_text("Cite this view", exact=True).click()
+    expect(page.locator(f"#{ids.CITE}")).to_contain_text("Regional industry statistics dashboard, snapshot")
+    page.get_by_text("Get this data", exact=True).click()
+    link = page.locator(f"#{ids.GET_DATA} a.api-link")
+    expect(link).to_contain_text("/api/observations.csv?region=440000&indicator=production")
+    expect(page.locator(f"#{ids.GET_DATA} .snippet")).to_contain_text("pd.read_csv(")
+    response = page.request.get(link.get_attribute("href"))
+    assert response.status == 200 and "region_code" in response.text()
+
+
+def test_the_reconciliation_view_lists_checks_with_their_verdicts(page, live_server):
+    open_home(page, live_server)
+    page.locator(".view-tabs").get_by_text("Reconciliation", exact=True).click()
+    verdicts = page.locator(f"#{ids.TABLE} .ag-row [col-id=verdict]")
+    expect(verdicts.first).to_be_visible()
+    assert set(verdicts.all_text_contents()) <= {"consistent", "inconsistent", "not comparable", "not checkable"}
+    expect(page.locator(f"#{ids.TABLE} .ag-row [col-id=reason]").first).not_to_be_empty()
