@@ -145,6 +145,7 @@ def register_review_callbacks(app: Dash, context: ReviewContext) -> None:
         Output(ids.TITLE, "value"),
         Output(ids.PUBLISHER, "value"),
         Output(ids.DATE, "value"),
+        Output(ids.SOURCE_URL, "value"),
         Output(ids.SOURCE_ID, "value"),
         Output(ids.MESSAGE, "children"),
         Output(ids.OUTCOME, "children"),
@@ -161,7 +162,7 @@ def register_review_callbacks(app: Dash, context: ReviewContext) -> None:
     def find_figures(_clicks, text, title, publisher, url, when, region, lang):
         lang = _lang(lang)
         text = text if isinstance(text, str) else ""
-        unchanged = (no_update,) * 6
+        unchanged = (no_update,) * 7
         if not text.strip():
             return *unchanged, rt("empty_text", lang), no_update
         if len(text) > MAX_TEXT_CHARS:
@@ -191,6 +192,7 @@ def register_review_callbacks(app: Dash, context: ReviewContext) -> None:
             _text(title) or setting.title,
             _text(publisher) or setting.publisher,
             _text(when) or (setting.published.isoformat() if setting.published else ""),
+            _text(url) or setting.url,
             source_id,
             "",
             [],

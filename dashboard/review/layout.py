@@ -197,6 +197,9 @@ def candidates_panel(lang: str, choices: Choices) -> html.Section:
         getRowId="params.data.row_id",
         dashGridOptions={
             "rowSelection": {"mode": "multiRow", "enableClickSelection": False},
+            # The checkboxes stay beside the review column, whichever way the grid is scrolled.
+            "selectionColumnDef": {"pinned": "left", "width": 48, "maxWidth": 48},
+            "suppressColumnVirtualisation": True,
             "singleClickEdit": True,
             "stopEditingWhenCellsLoseFocus": True,
             "tooltipShowDelay": 300,

@@ -138,6 +138,11 @@ def test_a_careless_edit_is_refused_with_its_row_and_column_and_nothing_is_writt
     editor.press("Enter")
     expect(unit).to_have_text("个")
     page.click(f"#{ids.ACCEPT_ALL}")
+    target = values.index("100")  # the city's target: rejected through the row's checkbox
+    page.locator(f"#{ids.GRID} .ag-row[row-index='{target}'] .ag-checkbox-input").first.check()
+    page.click(f"#{ids.REJECT_SELECTED}")
+    expect(cell(page, target, "review")).to_have_text("rejected")
+    expect(cell(page, row, "review")).to_have_text("accepted")
     before = sorted(review_server.warehouse.joinpath("snapshots").iterdir())
     page.click(f"#{ids.PUBLISH}")
     outcome = page.locator(f"#{ids.OUTCOME}")

@@ -38,6 +38,7 @@ def _callback(text: str) -> dict:
         (ids.TITLE, "value"),
         (ids.PUBLISHER, "value"),
         (ids.DATE, "value"),
+        (ids.SOURCE_URL, "value"),
         (ids.SOURCE_ID, "value"),
         (ids.MESSAGE, "children"),
         (ids.OUTCOME, "children"),
@@ -149,3 +150,26 @@ def test_beyond_loopback_the_command_line_makes_a_token_and_prints_the_address(m
     assert shared.edit_token and len(shared.edit_token) >= 24
     assert f"/review/?token={shared.edit_token}" in capsys.readouterr().err
     assert _config(parser.parse_args(["--host", "0.0.0.0"])).allow_edit is False
+
+
+def test_finding_figures_prefills_the_source_from_what_the_text_says(default_warehouse: Path) -> None:
+    client = _client(default_warehouse, allow_edit=True)
+    text = (
+        "URL: https://www.stats.gov.cn/sj/zxfb/202109/t20210915.html\nTITLE: 2021年8月份规模以上工业增加值增长5.3%\n"
+        "PUBLISHED: 2021-09-15\n\n8月份,规模以上工业增加值同比实际增长5.3%。\n"
+    )
+    response = _post(client, _callback(text)).get_json()["response"]
+    assert response[ids.TITLE]["value"] == "2021年8月份规模以上工业增加值增长5.3%"
+    assert response[ids.DATE]["value"] == "2021-09-15"
+    assert response[ids.SOURCE_URL]["value"] == "https://www.stats.gov.cn/sj/zxfb/202109/t20210915.html"
+    assert response[ids.PUBLISHER]["value"] == "National Bureau of Statistics of China"
+    [row] = response[ids.GRID]["rowData"]
+    assert (row["region"], row["industry"], row["indicator"], row["period"], row["measure"], row["value"]) == (
+        "CN",
+        "BCD",
+        "value_added",
+        "2021-08",
+        "yoy_pct",
+        "5.3",
+    )
+    assert response[ids.SOURCE_ID]["value"] == row["source_id"]
