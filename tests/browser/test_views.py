@@ -235,3 +235,15 @@ def test_the_reconciliation_view_lists_checks_with_their_verdicts(page, live_ser
     expect(verdicts.first).to_be_visible()
     assert set(verdicts.all_text_contents()) <= {"consistent", "inconsistent", "not comparable", "not checkable"}
     expect(page.locator(f"#{ids.TABLE} .ag-row [col-id=reason]").first).not_to_be_empty()
+
+
+def test_a_filter_change_is_one_request(page, live_server):
+    """Controls → valid state, options and the view in one callback: no filter-sync round trip first."""
+    open_home(page, live_server)
+    settle(page)
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if "_dash-update-component" in r.url and r.method == "POST" else None)
+    click_option(page, ids.PRODUCT, "new-energy vehicles")
+    expect(page.locator(f"#{ids.CHART} .gtitle")).to_contain_text("new-energy vehicles")
+    settle(page)
+    assert len(posts) == 1, posts
