@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
-from dash import Dash, Input, Output, ctx, dcc, html
+from dash import Dash, Input, Output, ctx, dcc, html, no_update
 from flask import has_request_context, request
 
 from dashboard import ids
@@ -127,13 +127,15 @@ def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
         snapshot = warehouse.snapshot()  # one snapshot for the filters and every query of the view
         resolved = resolve(snapshot, requested, notes, from_url=from_url, lead=lead, config=config)
         state = resolved.state
-        lang = state["lang"]
+        asked_lang, lang = lang, state["lang"]
         drawn = cached_view(snapshot, state, build_view)  # shared by every worker and node (dashboard.cache)
         rows = drawn.rows
         message = page_message(drawn, state, lang)
         return (
             *resolved.option_lists, *[state[k] for k in KEYS],
-            ["all"] if state.get("source") == "all" else [], state["view"], lang,
+            # The language control only when it changes: setting it fires the texts' and run banner's
+            # callbacks, which a filter change must not (one request per interaction).
+            ["all"] if state.get("source") == "all" else [], state["view"], lang if lang != asked_lang else no_update,
             resolved.search, state, resolved.note,
             drawn.figure, *(drawn.grid or (table_rows(rows, lang, publishers=publishers(snapshot),
                                                       names=region_names(snapshot, lang)), column_defs(lang))),
