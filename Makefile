@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test venv warehouse lint format bench bench-quick bench-scale bench-extract clean
+.PHONY: run test venv warehouse lint format bench bench-quick bench-dashboard bench-scale bench-extract clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ bench: venv $(BENCH_VENV)/bin/datasette
 # Small and quick (under a minute): checks the suite runs; writes to bench/work/quick/, not the committed results.
 bench-quick: venv
 	$(PY) -m bench --quick
+
+# The dashboard against issue 15 items 2-3 (interactions at 10 M observations over HTTP and in Chromium,
+# the first page on the bundled data) → bench/RESULTS-dashboard.md and bench/results-dashboard.json.
+bench-dashboard: venv
+	$(PY) -m bench.dashboard_bench $(if $(BENCH_SIZE),--size $(BENCH_SIZE),)
 
 # The extractor scored on the labelled corpus (releases read from ../shared, labels in tests/data/releases/):
 # writes bench/extract-results.md and prints it.

@@ -43,6 +43,18 @@ def span(name: str) -> Iterator[None]:
         spans[name] = spans.get(name, 0.0) + (time.perf_counter() - start)
 
 
+def spent(name: str) -> float:
+    """Seconds the request's ``name`` span holds so far (0 outside a request)."""
+    return g.get("spans", {}).get(name, 0.0) if has_request_context() else 0.0
+
+
+def add_span(name: str, seconds: float) -> None:
+    """Add ``seconds`` to the request's ``name`` span (for time measured around nested spans)."""
+    if has_request_context() and seconds > 0:
+        spans = g.setdefault("spans", {})
+        spans[name] = spans.get(name, 0.0) + seconds
+
+
 def server_timing(spans: dict[str, float], total: float | None) -> str:
     """The ``Server-Timing`` header value: each span, then ``app`` (the whole request until headers)."""
     names = [n for n in SPANS if n in spans] + [n for n in spans if n not in SPANS]

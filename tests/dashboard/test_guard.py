@@ -161,6 +161,7 @@ def test_good_requests_still_render(client, dependencies, snapshot_id):
     assert body[ids.CHART]["figure"]["data"]
     assert response.headers["X-Snapshot-Id"] == snapshot_id
     assert "query;dur=" in response.headers["Server-Timing"]
+    assert "figure;dur=" in response.headers["Server-Timing"]  # the view was built, not read from the cache
     sync = callback(dependencies, f"{ids.STATE}.data")
     response = post(client, payload(sync, {ids.URL: "?region=440000&lang=zh", ids.LANG: "en"}))
     assert response.status_code == 200
