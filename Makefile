@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test venv warehouse lint format bench bench-quick bench-dashboard bench-scale bench-extract clean
+.PHONY: run test venv warehouse lint format bench bench-quick bench-dashboard bench-scale bench-extract bench-etl clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ bench: venv $(BENCH_VENV)/bin/datasette
 # Small and quick (under a minute): checks the suite runs; writes to bench/work/quick/, not the committed results.
 bench-quick: venv
 	$(PY) -m bench --quick
+
+# The ETL alone (bench/RESULTS-etl.md): 1 M synthetic reported rows against DuckDB's bare CSV→Parquet
+# copy of the same files, interleaved, with peak memory; an unchanged refresh. BENCH_ETL_ROWS=... to choose,
+# BENCH_ETL_ALSO=10000000 to add a larger size (generated first: minutes).
+bench-etl: venv
+	$(PY) -m bench.etl $(if $(BENCH_ETL_ROWS),--rows $(BENCH_ETL_ROWS),) $(if $(BENCH_ETL_ALSO),--also $(BENCH_ETL_ALSO),)
 
 # The dashboard against issue 15 items 2-3 (interactions at 10 M observations over HTTP and in Chromium,
 # the first page on the bundled data) → bench/RESULTS-dashboard.md and bench/results-dashboard.json.

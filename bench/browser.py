@@ -42,6 +42,8 @@ class PageLoad:
     bytes_moved: int
     requests: int
     callback_posts: int
+    #: From the page's request to the first callback POST (scripts, layout): the rest is the callback chain.
+    first_post_ms: float | None = None
     uncompressed_large: list[str] = field(default_factory=list)  # ≥ 10 kB responses sent without Content-Encoding
     uncached_assets: list[str] = field(default_factory=list)  # scripts/styles without a max-age
 
@@ -54,8 +56,10 @@ def _watch_network(page) -> dict:
 
     def on_request(event: dict) -> None:
         seen["requests"] += 1
+        seen.setdefault("first_ts", event["timestamp"])  # the page itself (DevTools' monotonic clock, s)
         if event["request"]["method"] == "POST" and "_dash-update-component" in event["request"]["url"]:
             seen["posts"] += 1
+            seen.setdefault("first_post_ts", event["timestamp"])
 
     def on_response(event: dict) -> None:
         seen["responses"][event["requestId"]] = (
@@ -95,6 +99,7 @@ def first_pages(url: str, runs: int) -> dict[str, object]:
         "bytes_moved": last.bytes_moved,
         "requests": last.requests,
         "callback_posts_before_chart": last.callback_posts,
+        "first_callback_post_p50_ms": round(statistics.median(load.first_post_ms or 0 for load in loads), 1),
         "uncompressed_large": last.uncompressed_large,
         "assets_without_max_age": last.uncached_assets,
     }
@@ -118,7 +123,9 @@ def _first_page_in(browser, url: str) -> PageLoad:
                 uncompressed.append(f"{path} ({size:,} B)")
             if re.search(r"\.(js|css)(\?|$)", path) and "max-age" not in headers.get("cache-control", ""):
                 uncached.append(path)
-        return PageLoad(round(elapsed, 1), seen["bytes"], seen["requests"], posts_at_chart, uncompressed, uncached)
+        first_post = (seen["first_post_ts"] - seen["first_ts"]) * 1000 if "first_post_ts" in seen else None
+        return PageLoad(round(elapsed, 1), seen["bytes"], seen["requests"], posts_at_chart,
+                        round(first_post, 1) if first_post is not None else None, uncompressed, uncached)
     finally:
         context.close()
 

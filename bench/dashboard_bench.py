@@ -233,11 +233,17 @@ def write_report(results: dict, path: Path) -> None:
                  f"uncompressed) | — | — | ≤ 60 kB | {_verdict(size_br <= TARGETS['map_response_bytes'])} (brotli); "
                  f"{_verdict(size_plain <= TARGETS['map_response_bytes'])} (uncompressed) |")
     page = results["first_page"]["first_page"]
+    if "measured_at" in results["first_page"]:
+        lines.insert(4, f"The first page was re-measured at {results['first_page']['measured_at']} (load average "
+                        f"{results['first_page']['load']}), to add when its first callback POST leaves; the other figures "
+                        "are from the run above.")
     lines.append(f"| first page, bundled data: first chart drawn, median of {page['runs']} | {page['p50_ms']:.0f} ms "
                  f"(after a cold start: {results['first_page']['cold_server']['p50_ms']:.0f} ms) | — | — | ≤ 1500 ms "
                  f"| {_verdict(page['p50_ms'] <= TARGETS['first_page_p50_ms'])} |")
+    chain = (f"; the first callback POST left after {page['first_callback_post_p50_ms']:.0f} ms (median)"
+             if page.get("first_callback_post_p50_ms") else "")
     lines.append(f"| first page: bytes moved (encoded), requests, callback POSTs before the chart | {page['bytes_moved']:,} B, "
-                 f"{page['requests']} requests, {page['callback_posts_before_chart']} POSTs | — | — | ≤ 2.5 MB "
+                 f"{page['requests']} requests, {page['callback_posts_before_chart']} POSTs{chain} | — | — | ≤ 2.5 MB "
                  f"| {_verdict(page['bytes_moved'] <= TARGETS['first_page_bytes'])} |")
     lines += ["", "## Interactions in detail (ms, p50 / p95)", "",
               "| interaction | rows | query layer (in process) | figure (in process) | bare DuckDB (in process) | server (HTTP) "

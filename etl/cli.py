@@ -22,11 +22,9 @@ from functools import partial
 from pathlib import Path
 from typing import TextIO
 
-from etl.extract.cli import add_arguments as add_extract_arguments
-from etl.extract.cli import run_extract
 from etl.history import format_table
+from etl.inputs import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE
 from etl.lock import LockBusyError
-from etl.pipeline import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE
 from etl.refresh import RefreshResult, refresh
 from etl.report import summarise, summary_lines
 from etl.retention import DEFAULT_GRACE, DEFAULT_KEEP
@@ -144,7 +142,16 @@ def _add_refresh_options(parser: argparse.ArgumentParser) -> None:
                         help="never delete a snapshot superseded less than this long ago (default 600)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _extract(args: argparse.Namespace) -> int:
+    from etl.extract.cli import run_extract
+
+    return run_extract(args)
+
+
+def build_parser(*, extract: bool = True) -> argparse.ArgumentParser:
+    """The command line. ``extract=False`` leaves out the ``extract`` command's arguments: they
+    live with the extractor, whose import (pandas and the lexicon) would cost an unchanged
+    ``run`` most of its time."""
     parser = argparse.ArgumentParser(prog="python -m etl", description="Reported figures → Parquet warehouse.")
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="build and publish a snapshot once (skipped when nothing changed)")
@@ -170,11 +177,19 @@ def build_parser() -> argparse.ArgumentParser:
     extract_parser = commands.add_parser(
         "extract", help="candidate figures from a press release, for review (never published)"
     )
-    add_extract_arguments(extract_parser)
-    extract_parser.set_defaults(handler=run_extract)
+    if extract:
+        from etl.extract.cli import add_arguments as add_extract_arguments
+
+        add_extract_arguments(extract_parser)
+    extract_parser.set_defaults(handler=_extract)
     return parser
 
 
+#: Commands whose arguments never need the extractor's.
+_WITHOUT_EXTRACT = ("run", "schedule", "history")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = build_parser(extract=not words or words[0] not in _WITHOUT_EXTRACT).parse_args(argv)
     return args.handler(args)

@@ -7,7 +7,6 @@ written, so the last published snapshot stays what readers see.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,19 +26,28 @@ from etl.derive import (
     derive_all,
     with_derived_source,
 )
+from etl.inputs import (
+    DEFAULT_RAW,
+    DEFAULT_REFERENCE,
+    DEFAULT_WAREHOUSE,
+    SIDECAR_SUFFIX,
+    code_version,
+    discover,
+    file_hash,
+    file_key,
+    hash_with_sidecar,
+    input_hashes,  # noqa: F401  (re-exported: etl.pipeline.input_hashes)
+    sidecar_path,
+)
 from etl.model import OBSERVATIONS_SCHEMA, SOURCES_SCHEMA, WAREHOUSE_ORDER
 from etl.normalize import normalise
 from etl.problems import InputError, Problem, errors
-from etl.readers import is_data_file, reader_for
+from etl.readers import reader_for
 from etl.readers.base import empty_figures, empty_sources
-from etl.readers.sidecar import SUFFIX as SIDECAR_SUFFIX
-from etl.readers.sidecar import load_sidecar, sidecar_path
-from etl.reference import file_key, load_reference, reference_files
+from etl.readers.sidecar import load_sidecar
+from etl.reference import load_reference
 from etl.storage import Store, open_store
 
-DEFAULT_RAW = Path("data/raw")
-DEFAULT_WAREHOUSE = Path("data/warehouse")
-DEFAULT_REFERENCE = Path("data/reference")
 LOG = logging.getLogger(__name__)
 
 
@@ -72,27 +80,6 @@ def guarded(where: str, stage: str, problems: list[Problem], function: Callable[
     except Exception as error:  # every failure becomes a problem with a location
         problems.append(unexpected(where, stage, error))
         return None
-
-
-def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def discover(raw: Path) -> list[Path]:
-    """Every data file under ``raw``, in a stable order."""
-    return sorted(p for p in raw.rglob("*") if p.is_file() and is_data_file(p))
-
-
-def hash_with_sidecar(path: Path, rel: str, hashes: dict[str, str]) -> None:
-    """Record the hash of a data file and of its sidecar (``<file>.meta.yaml``), if any.
-
-    A sidecar changes what a file means (its unit, region, source), so editing it must
-    count as a change of input for an incremental refresh, like editing the file itself.
-    """
-    hashes[rel] = file_hash(path)
-    side = sidecar_path(path)
-    if side.is_file():
-        hashes[rel + SIDECAR_SUFFIX] = file_hash(side)
 
 
 def read_inputs(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], dict[str, str]]:
@@ -201,7 +188,7 @@ def prepare(
     tables: dict[str, tuple[object, object]] = {
         "observations": (derived.output, OBSERVATIONS_SCHEMA),
         "sources": (with_derived_source(normalised.sources), SOURCES_SCHEMA),
-        "reconciliation": (derived.reconciliation, RECONCILIATION_SCHEMA),
+        "reconciliation": (derived.reconciliation_table, RECONCILIATION_SCHEMA),
         "target_progress": (derived.target_progress, TARGET_PROGRESS_SCHEMA),
         "series_breaks": (derived.series_breaks, SERIES_BREAKS_SCHEMA),
     }
@@ -211,27 +198,6 @@ def prepare(
         hashes[file_key(path, reference_dir)] = file_hash(path)
     manifest = {"inputs": hashes, "code_version": code_version(), "schema_version": SCHEMA_VERSION}
     return tables, manifest, derived
-
-
-def input_hashes(raw: Path, reference_dir: Path) -> dict[str, str]:
-    """The manifest's ``inputs`` (content hashes of raw and reference files), without parsing any.
-
-    An incremental run compares this with the current snapshot's manifest to skip a rebuild.
-    """
-    hashes: dict[str, str] = {}
-    for path in discover(raw) if raw.is_dir() else []:
-        hash_with_sidecar(path, path.relative_to(raw).as_posix(), hashes)
-    for path in reference_files(reference_dir):
-        hashes[file_key(path, reference_dir)] = file_hash(path)
-    return hashes
-
-
-def code_version() -> str:
-    """A hash of the ETL's own source: a change of code is a reason to rebuild."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def run(raw: Path = DEFAULT_RAW, warehouse: Path | str | Store = DEFAULT_WAREHOUSE, reference: Path = DEFAULT_REFERENCE,

@@ -19,10 +19,11 @@ import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+if TYPE_CHECKING:  # imported where tables are written: checking a warehouse needs neither
+    import pandas as pd
+    import pyarrow as pa
 
 from etl import SCHEMA_VERSION
 
@@ -67,6 +68,9 @@ def _write_durably(path: Path, text: str) -> None:
 
 
 def _write_table(frame: pd.DataFrame | pa.Table, path: Path, schema: pa.Schema | None) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     if hasattr(frame, "write_parquet"):  # a query that writes itself (the derive stage's observations)
         frame.write_parquet(path, ROW_GROUP_SIZE)
         with open(path, "rb") as handle:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from etl.csvtable import read_table
 from etl.encoding import DecodeError, read_text
+from etl.inputs import REFERENCE_TABLES, file_key, local_directory, reference_files, table_files
 from etl.model import MEASURES, STATUSES
 from etl.problems import Problem
 
@@ -35,6 +36,9 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "region", "region_level", "industry", "indicator", "product", "scope", "break_date", "note_en", "note_zh", "source",
     ),
 }
+if tuple(TABLE_COLUMNS) != REFERENCE_TABLES:  # one list of tables, two modules
+    raise ImportError("etl.inputs.REFERENCE_TABLES differs from etl.reference.TABLE_COLUMNS")
+__all__ = ["TABLE_COLUMNS", "file_key", "local_directory", "reference_files", "table_files"]
 #: Tables a reference folder may leave out (no file: no rows).
 OPTIONAL_TABLES = {"series_breaks", "products", "scopes"}
 #: Dimensions that are not physical: an indicator measuring one never takes its product's unit.
@@ -186,11 +190,6 @@ def _read_table(path: Path, name: str, root: Path, problems: list[Problem]) -> p
     return frame[[*TABLE_COLUMNS[name], "ref_file", "ref_row"]]
 
 
-def local_directory(directory: Path) -> Path:
-    """Where a user keeps reference rows of their own: ``data/reference.local/`` beside ``data/reference/``."""
-    return directory.with_name(directory.name + ".local")
-
-
 def _add_names(
     lookup: dict[str, str], names: list[str], code: str, where: tuple[str, int], table: str,
     owners: dict[str, tuple[str, tuple[str, int]]], problems: list[Problem],
@@ -230,27 +229,6 @@ def _coded_lookup(frame: pd.DataFrame, table: str, problems: list[Problem]) -> d
         if row.parent_code and row.parent_code not in codes:
             problems.append(Problem(row.ref_file, row.ref_row, "parent_code", f"parent {row.parent_code!r} is not a {table} code"))
     return lookup
-
-
-def table_files(directory: Path, name: str) -> list[Path]:
-    """The files that hold reference table ``name`` (``<name>*.csv``), in a stable order."""
-    paths = sorted(directory.glob(f"{name}*.csv"))
-    if name == "indicators":
-        paths = [p for p in paths if not p.name.startswith("indicator_aliases")]
-    return paths
-
-
-def reference_files(directory: Path) -> list[Path]:
-    """Every file :func:`load_reference` reads — hashed by incremental runs without parsing —
-    the project's tables and the user's ``<directory>.local/`` ones."""
-    local = local_directory(directory)
-    return [path for root in (directory, local) if root.is_dir() for name in TABLE_COLUMNS for path in table_files(root, name)]
-
-
-def file_key(path: Path, directory: Path) -> str:
-    """A reference file's key in a snapshot manifest's ``inputs``: ``reference/units.csv``,
-    ``reference.local/units.csv``."""
-    return f"reference.local/{path.name}" if path.parent == local_directory(directory) else f"reference/{path.name}"
 
 
 def load_reference(

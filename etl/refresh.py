@@ -22,8 +22,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from etl.history import MAX_ERROR_LINES, error_lines
+from etl.inputs import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE, code_version, input_hashes
 from etl.lock import LockBusyError
-from etl.pipeline import DEFAULT_RAW, DEFAULT_REFERENCE, DEFAULT_WAREHOUSE, code_version, input_hashes, run
 from etl.problems import InputError, Problem, errors
 from etl.report import render_problems, run_name, sample, summarise
 from etl.retention import DEFAULT_GRACE, DEFAULT_KEEP
@@ -99,6 +99,8 @@ def refresh(
                                        messages=[f"unchanged: snapshot {snapshot_id} is up to date"])
                 record["rows"] = manifest.get("row_counts", {})  # type: ignore[union-attr]
             else:
+                from etl.pipeline import run  # pandas, pyarrow, DuckDB: only when there is work
+
                 outcome = run(raw, store, reference)
                 result = RefreshResult("ok", outcome.snapshot_id, 0.0, messages=list(outcome.messages),
                                        problems=list(outcome.warnings))

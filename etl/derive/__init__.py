@@ -36,8 +36,8 @@ from etl.derive.common import COLUMNS, DATE_COLUMNS, DERIVED_SOURCE, SERIES, wit
 from etl.derive.engine import Workspace, to_frame
 from etl.derive.growth import growth_sql
 from etl.derive.monthly import monthly_sql
-from etl.derive.reconcile import RECONCILIATION_SCHEMA, summarise
-from etl.derive.reconcile import reconcile as reconcile_figures
+from etl.derive.reconcile import RECONCILIATION_SCHEMA, reconcile_table, summarise
+from etl.derive.reconcile import as_frame as reconciliation_frame
 from etl.derive.shares import ranks_sql, shares_sql
 from etl.derive.targets import TARGET_PROGRESS_SCHEMA, target_progress
 from etl.model import FIGURE_KEY, OBSERVATION_KEY, OBSERVATIONS_SCHEMA
@@ -88,7 +88,8 @@ class DeriveResult:
     workspace stays open until :meth:`close` (the pipeline writes the Parquet from it)."""
 
     output: Observations
-    reconciliation: pd.DataFrame
+    #: The ``reconciliation`` table as Arrow, as it is published (``reconciliation``: as pandas).
+    reconciliation_table: pa.Table
     target_progress: pd.DataFrame
     series_breaks: pa.Table
     #: Derived rows per derivation (``monthly``, ``growth``, ``share``, ``rank``).
@@ -100,9 +101,13 @@ class DeriveResult:
     def observations(self) -> pd.DataFrame:
         return self.output.frame()
 
+    @cached_property
+    def reconciliation(self) -> pd.DataFrame:
+        return reconciliation_frame(self.reconciliation_table)
+
     def messages(self) -> list[str]:
         """Lines for the end of a run."""
-        return run_messages(self.derived_counts, self.reconciliation, self.target_progress)
+        return run_messages(self.derived_counts, self.reconciliation_table, self.target_progress)
 
     def close(self) -> None:
         self.output.workspace.close()
@@ -114,7 +119,9 @@ class DeriveResult:
         self.close()
 
 
-def run_messages(derived_counts: dict[str, int], reconciliation: pd.DataFrame, progress: pd.DataFrame) -> list[str]:
+def run_messages(
+    derived_counts: dict[str, int], reconciliation: pd.DataFrame | pa.Table, progress: pd.DataFrame
+) -> list[str]:
     """What a run prints about this stage: derived rows by kind, targets, reconciliation."""
     counts = ", ".join(f"{derived_counts.get(name, 0)} {name}" for name in DERIVATIONS)
     with_progress = int(progress["progress_pct"].notna().sum())
@@ -147,6 +154,12 @@ def _assert_unique_key(workspace: Workspace) -> None:
     published rows were checked by normalisation, so only derived rows and a publisher's own
     ``derived`` source can collide)."""
     key = ", ".join(OBSERVATION_KEY)
+    rows = f"SELECT {key} FROM derived UNION ALL SELECT {key} FROM obs WHERE source_id = '{DERIVED_SOURCE}'"
+    # Equal keys hash equally, so as many distinct hashes as rows proves every key unique: one
+    # BIGINT per row instead of grouping on 13 columns. Only when that fails is the group built.
+    total, distinct = workspace.sql(f"SELECT count(*), count(DISTINCT hash({key})) FROM ({rows})").fetchall()[0]
+    if total == distinct:
+        return
     clash = workspace.sql(
         f"""SELECT {key}, count(*) AS n FROM (
                 SELECT {key} FROM derived UNION ALL SELECT {key} FROM obs WHERE source_id = '{DERIVED_SOURCE}')
@@ -207,7 +220,7 @@ def derive_all(
         rows = workspace.n + sum(derived_counts.values())
         return DeriveResult(
             output=Observations(workspace, _output_sql(order_by), rows, dates_as_objects),
-            reconciliation=reconcile_figures(workspace=workspace),
+            reconciliation_table=reconcile_table(workspace),
             target_progress=target_progress(workspace=workspace),
             series_breaks=breaks_table,
             derived_counts=derived_counts,

@@ -39,6 +39,7 @@ import math
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.derive.common import MONEY_UNITS, USABLE_STATUSES
 from etl.derive.engine import ABOUT_RELATIVE, Workspace, quoted, to_frame
@@ -56,6 +57,7 @@ __all__ = [
     "ratio_interval",
     "reconcile",
     "reconcile_sql",
+    "reconcile_table",
     "summarise",
     "verdict",
 ]
@@ -556,6 +558,17 @@ def as_frame(table: pa.Table) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def counts_of(counts: dict[tuple[str, str], int], verdict_: str) -> int:
+    """Rows with ``verdict_`` over every check."""
+    return sum(n for (_, v), n in counts.items() if v == verdict_)
+
+
+def reconcile_table(workspace: Workspace) -> pa.Table:
+    """The ``reconciliation`` table as Arrow, typed as it is written (no pandas copy: a run
+    publishes it as it comes from DuckDB)."""
+    return workspace.arrow(reconcile_sql()).cast(RECONCILIATION_SCHEMA)
+
+
 def reconcile(
     observations: pd.DataFrame | None = None,
     regions: pd.DataFrame | None = None,
@@ -568,29 +581,39 @@ def reconcile(
     own = workspace is None
     workspace = workspace or Workspace(observations, regions, breaks)
     try:
-        return as_frame(workspace.arrow(reconcile_sql()))
+        return as_frame(reconcile_table(workspace))
     finally:
         if own:
             workspace.close()
 
 
-def summarise(reconciliation: pd.DataFrame, *, limit: int = 10) -> str:
-    """A few lines for the end of a run: verdicts per check, then the disagreements."""
-    if reconciliation.empty:
+def summarise(reconciliation: pd.DataFrame | pa.Table, *, limit: int = 10) -> str:
+    """A few lines for the end of a run: verdicts per check, then the disagreements (counted in
+    Arrow: only the lines shown become pandas rows)."""
+    table = reconciliation if isinstance(reconciliation, pa.Table) else pa.Table.from_pandas(
+        reconciliation[["check", "verdict"]], preserve_index=False
+    )
+    if table.num_rows == 0:
         return "Reconciliation: no reported figure could be checked against others."
-    counts = reconciliation.groupby(["check", "verdict"]).size().to_dict()
-    lines = [f"Reconciliation: {len(reconciliation)} check(s)."]
+    grouped = table.group_by(["check", "verdict"]).aggregate([([], "count_all")]).to_pylist()
+    counts = {(g["check"], g["verdict"]): g["count_all"] for g in grouped}
+    lines = [f"Reconciliation: {table.num_rows} check(s)."]
     for check in CHECKS:
         parts = [f"{counts[(check, v)]} {v}" for v in (*VERDICTS, NOT_CHECKABLE) if counts.get((check, v))]
         if parts:
             lines.append(f"  {check}: {', '.join(parts)}")
-    bad = reconciliation.loc[reconciliation["verdict"] == "inconsistent"]
-    for _, row in bad.head(limit).iterrows():
+    inconsistent = counts_of(counts, "inconsistent")
+    if isinstance(reconciliation, pa.Table):
+        mask = pc.equal(reconciliation["verdict"], "inconsistent")
+        first = as_frame(reconciliation.filter(mask).slice(0, limit))
+    else:
+        first = reconciliation.loc[reconciliation["verdict"] == "inconsistent"].head(limit)
+    for _, row in first.iterrows():
         lines.append(
             f"  ✗ {row['check']} {row['region_code']} {row['indicator']}/{row['product'] or '-'} "
             f"{row['period_start']:%Y-%m}..{row['period_end']:%Y-%m}: reported {row['reported_value']:.6g} "
             f"[{row['reported_source_id']}], implied {row['implied_value']:.6g}"
         )
-    if len(bad) > limit:
-        lines.append(f"  ... and {len(bad) - limit} more inconsistent (see reconciliation.parquet)")
+    if inconsistent > limit:
+        lines.append(f"  ... and {inconsistent - limit} more inconsistent (see reconciliation.parquet)")
     return "\n".join(lines)

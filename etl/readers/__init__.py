@@ -11,6 +11,10 @@ from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 
+from etl.inputs import IGNORED_SUFFIXES, is_data_file
+
+__all__ = ["IGNORED_SUFFIXES", "READER_MODULES", "declared_format", "is_data_file", "reader_for"]
+
 #: Reader modules in the order they are asked.
 READER_MODULES: tuple[str, ...] = (
     "etl.readers.figures",
@@ -20,8 +24,6 @@ READER_MODULES: tuple[str, ...] = (
     "etl.readers.bea",
 )
 
-#: Files in ``data/raw`` that are not data: documentation and per-file metadata.
-IGNORED_SUFFIXES: tuple[str, ...] = (".md", ".txt", ".yaml", ".yml", ".toml", ".json")
 
 HEAD_BYTES = 4096
 
@@ -50,11 +52,3 @@ def reader_for(path: Path) -> ModuleType | None:
         if module.can_read(path, head):
             return module
     return None
-
-
-def is_data_file(path: Path) -> bool:
-    """Whether a file under the raw directory is meant to be read (not docs or sidecars)."""
-    name = path.name
-    if name.startswith(".") or name.startswith("~$"):
-        return False
-    return path.suffix.lower() not in IGNORED_SUFFIXES

@@ -25,9 +25,10 @@ from pathlib import Path
 import yaml
 
 from etl.encoding import DECLARABLE
+from etl.inputs import SIDECAR_SUFFIX, sidecar_path
 from etl.problems import Problem
 
-SUFFIX = ".meta.yaml"
+SUFFIX = SIDECAR_SUFFIX
 
 #: Keys that set a figure field for every figure of the file.
 FIGURE_KEYS: tuple[str, ...] = (
@@ -130,10 +131,6 @@ def unpack(packed: str) -> tuple[str, int | None, str | None]:
     file, row, column = packed.split("\x1f")
     return file, int(row) if row else None, column or None
 
-
-def sidecar_path(path: Path) -> Path:
-    """``data.csv`` → ``data.csv.meta.yaml`` (beside it, full name kept so it is unambiguous)."""
-    return path.with_name(path.name + SUFFIX)
 
 
 def _text(value: object) -> str:

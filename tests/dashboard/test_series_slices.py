@@ -21,7 +21,7 @@ def direct(snapshot, filters: Filters) -> pd.DataFrame:
 
 
 def selections(snapshot):
-    series = dimension_options(snapshot)[["indicator", "product", "industry_code", "scope"]].drop_duplicates().head(12)
+    series = dimension_options(snapshot)[["indicator", "product", "industry_code", "scope"]].drop_duplicates().head(8)
     region_sets = [("440000",), ("CN", "440000"), ("310000", "440000", "340000"), ("441800",), ("999999",)]
     narrowing = [
         {},
@@ -52,7 +52,7 @@ def test_every_selection_matches_the_sql_row_for_row(snapshot):
             keys = ["region_code", "period_end", "period_start", "measure"]
             assert ours[keys].equals(theirs[keys]), filters
         compared += 1
-    assert compared >= 300 and nonempty >= 100
+    assert compared >= 240 and nonempty >= 60
 
 
 def test_the_cards_query_after_the_charts_is_answered_without_duckdb(snapshot):

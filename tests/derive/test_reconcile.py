@@ -248,3 +248,18 @@ def test_the_summary_counts_verdicts_and_names_the_disagreements():
     assert text.splitlines()[:2] == ["Reconciliation: 1 check(s).", "  share: 1 inconsistent"]
     assert "440000 production/automobiles 2023-01..2023-07: reported 17.8 [qingyuan], implied 19.5579" in text
     assert summarise(table.iloc[0:0]) == "Reconciliation: no reported figure could be checked against others."
+
+
+def test_the_summary_reads_the_same_from_arrow_as_from_pandas():
+    """A run summarises the table as it is published (Arrow), without a pandas copy of it."""
+    from etl.derive.engine import Workspace
+    from etl.derive.reconcile import reconcile_table
+
+    observations = frame(GD_SHARE, GD_LEVEL, national(14000000), obs("2023-01..2023-06", 13103000, region_code="CN"))
+    workspace = Workspace(observations, REGIONS)
+    try:
+        table = reconcile_table(workspace)
+    finally:
+        workspace.close()
+    assert summarise(table) == summarise(reconcile(observations, REGIONS))
+    assert summarise(table, limit=0).splitlines()[-1] == "  ... and 1 more inconsistent (see reconciliation.parquet)"

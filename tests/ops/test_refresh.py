@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from etl.history import read_runs
 from etl.publish import current_snapshot
 from etl.refresh import is_up_to_date, refresh
 from etl.retention import published_snapshots
-from tests.ops.conftest import path_args, run_etl
+from tests.ops.conftest import REPO, path_args, run_etl
 
 
 def _refresh(paths: dict[str, Path], **options):
@@ -104,3 +106,23 @@ def test_a_failed_run_is_recorded_and_publishes_nothing(paths):
     assert last["snapshot_id"] is None
     assert last["errors"] and last["error_count"] >= len(last["errors"])
     assert last["inputs"]  # what the failed run saw, for the post-mortem
+
+
+def test_an_unchanged_run_imports_neither_pandas_pyarrow_nor_duckdb(paths):
+    """Checking that nothing changed is hashing files: the command that does it loads none of
+    the data libraries (their import alone would take most of a second)."""
+    assert run_etl("run", *path_args(paths)).returncode == 0
+    probe = (
+        "import runpy, sys\n"
+        f"sys.argv = ['etl', 'run', *{path_args(paths)!r}]\n"
+        "try:\n"
+        "    runpy.run_module('etl', run_name='__main__')\n"
+        "except SystemExit as done:\n"
+        "    assert done.code == 0, done.code\n"
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'duckdb', 'numpy', 'yaml') if m in sys.modules))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.strip().splitlines()
+    assert lines[0].startswith("unchanged: snapshot ")
+    assert lines[-1] == "[]"
