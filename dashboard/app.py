@@ -14,7 +14,7 @@ from dashboard.compression import install_compression
 from dashboard.config import Config
 from dashboard.geo import register_geo_routes
 from dashboard.guard import callback_failed, install_guard
-from dashboard.layout import build_layout
+from dashboard.layout import build_layout, page_lang
 from dashboard.params import browser_rules
 from dashboard.query import Warehouse
 from dashboard.review import register_review, register_review_disabled
@@ -44,7 +44,8 @@ def create_app(config: Config | None = None) -> Dash:
     install_request_timing(app.server, warehouse.current_id)  # first: its clock starts before any check
     install_guard(app, browser_rules(), message_id=ids.MESSAGE, lang_ids=(ids.LANG,))
     topojson_url = app.get_asset_url("topojson/")
-    app.layout = lambda: build_layout(config.default_lang, topojson_url, review_link=config.allow_edit)
+    app.layout = lambda: build_layout(page_lang(config.default_lang), topojson_url,  # first paint in the URL's language
+                                      review_link=config.allow_edit)
     register_callbacks(app, warehouse, config)
     register_run_status(app, warehouse.store)
     register_metrics(app.server, cache, warehouse.current_id)

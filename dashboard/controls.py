@@ -9,15 +9,21 @@ from a link the replacement is reported as a note.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
+from pypinyin import Style, lazy_pinyin
 
 from dashboard.i18n import MEASURE_LABELS, PERIOD_KIND_LABELS, PRODUCT_LABELS, STATUS_LABELS, label, t
-from dashboard.urlstate import MEASURES, PERIOD_KINDS, VIEWS
+from dashboard.urlstate import MEASURES, PERIOD_KINDS, TRANSFORMS, VIEWS
 
 DEFAULT_INDICATOR = "production"
 DEFAULT_MEASURE = "level"
+#: The frequency a series opens in: year to date where published (the statistics bureaus' own
+#: monthly releases are cumulative), else annual, else whatever the series has most of.
+DEFAULT_KINDS = ("ytd", "year")
 LEVEL_ORDER = {"country": 0, "province": 1, "city": 2, "county": 3}
 
 
@@ -77,8 +83,23 @@ def region_choices(regions: pd.DataFrame, counts: pd.DataFrame, within: str, lan
     choices = []
     for row in frame.itertuples():
         indent = "\u3000" if row.level in ("city", "county") else ""
-        choices.append({"label": indent + region_label(row, lang), "value": row.code})
+        choices.append({"label": indent + region_label(row, lang), "value": row.code,
+                        "search": search_text(row.code, row.name_zh, row.name_en)})
     return choices
+
+
+@lru_cache(maxsize=4096)
+def _pinyin(name_zh: str) -> tuple[str, str]:
+    """(initials, full pinyin) of a Chinese name: 清远市 → ("qys", "qingyuanshi")."""
+    initials = "".join(lazy_pinyin(name_zh, style=Style.FIRST_LETTER))
+    return initials, "".join(lazy_pinyin(name_zh))
+
+
+def search_text(code: str, name_zh: str | None, name_en: str | None) -> str:
+    """What a region option is found by: Chinese and English names, pinyin initials and spelling, code."""
+    zh = str(name_zh or "")
+    initials, full = _pinyin(zh) if zh else ("", "")
+    return " ".join(p for p in (zh, str(name_en or ""), initials, full, str(code)) if p)
 
 
 def industry_choices(industries: pd.DataFrame, codes: list[str], lang: str) -> list[dict]:
@@ -109,14 +130,47 @@ def normalise(
     lang: str,
     default_regions: tuple[str, ...] = ("440000",),
     strict: bool = False,
+    dims_for: Callable[[tuple[str, ...]], pd.DataFrame] | None = None,
+    lead: str | None = None,
 ) -> Controls:
-    """A valid state for ``requested`` and every filter's options (``strict``: report replacements)."""
+    """A valid state for ``requested`` and every filter's options (``strict``: report replacements).
+
+    ``dims_for(regions)``: the dimension combinations with figures for any of ``regions``; with
+    it the options narrow to the selected regions (choosing Qingyuan leaves only what Qingyuan
+    has). ``lead``: a region just added; when the current series has no figure for it, the
+    selection jumps to the first series that has one, rather than to an empty chart.
+    """
     notes: list[str] = []
     state: dict = {"lang": lang}
     options: dict[str, list[dict]] = {}
 
-    indicator_codes = _ranked(dimensions, "indicator")
-    state["indicator"] = _pick(requested.get("indicator"), indicator_codes, DEFAULT_INDICATOR, "indicator", notes, strict)
+    known = set(regions["code"])
+    asked = [c for c in requested.get("region") or [] if c in known]
+    if strict:
+        notes.extend(f"region={c}" for c in requested.get("region") or [] if c not in known)
+    if not asked and requested.get("region") is None:
+        asked = [c for c in default_regions if c in set(region_counts["code"])]
+    state["region"] = asked
+
+    if dims_for is not None and asked:
+        narrowed = dims_for(tuple(asked))
+        if not narrowed.empty:
+            dimensions = narrowed
+    lead_frame = None
+    if lead and "region_code" in dimensions and lead in set(dimensions["region_code"]):
+        lead_frame = dimensions[dimensions["region_code"] == lead]
+
+    def pick(name: str, column: str, default: str | None, frame: pd.DataFrame) -> tuple[str | None, list[str]]:
+        """The value of one filter, and the choices it offers (ranked within ``frame``)."""
+        nonlocal lead_frame
+        available = _ranked(frame, column)
+        preferred = _ranked(lead_frame, column) if lead_frame is not None else available
+        value = _pick(requested.get(name), preferred or available, default, name, notes, strict)
+        if lead_frame is not None:
+            lead_frame = lead_frame[lead_frame[column] == value]
+        return value, available
+
+    state["indicator"], indicator_codes = pick("indicator", "indicator", DEFAULT_INDICATOR, dimensions)
     names = indicators.set_index("code") if not indicators.empty else pd.DataFrame()
     options["indicator"] = [
         {"label": (names.loc[c, "name_zh" if lang == "zh" else "name_en"] if c in names.index else c) or c, "value": c}
@@ -124,31 +178,33 @@ def normalise(
     ]
     frame = dimensions[dimensions["indicator"] == state["indicator"]]
 
-    products = _ranked(frame, "product")
-    state["product"] = _pick(requested.get("product"), products, None, "product", notes, strict)
+    state["product"], products = pick("product", "product", None, frame)
     options["product"] = [{"label": label(PRODUCT_LABELS, p, lang) if p else t("no_product", lang), "value": p}
                           for p in products]
     frame = frame[frame["product"] == state["product"]]
 
-    industry_codes = _ranked(frame, "industry_code")
-    state["industry"] = _pick(requested.get("industry"), industry_codes, None, "industry", notes, strict)
+    state["industry"], industry_codes = pick("industry", "industry_code", None, frame)
     options["industry"] = industry_choices(industries, industry_codes, lang)
     frame = frame[frame["industry_code"] == state["industry"]]
 
-    scopes = _ranked(frame, "scope")
-    state["scope"] = _pick(requested.get("scope"), scopes, "", "scope", notes, strict)
+    state["scope"], scopes = pick("scope", "scope", "", frame)
     options["scope"] = [{"label": s or t("scope_default", lang), "value": s} for s in scopes]
     frame = frame[frame["scope"] == state["scope"]]
 
+    # The jump to a new region's figures stops at the series: its measure and frequency stay
+    # the user's where the selection has them (adding Shanghai keeps an annual chart annual).
     measures = [m for m in MEASURES if m in set(frame["measure"])]
     state["measure"] = _pick(requested.get("measure"), measures, DEFAULT_MEASURE, "measure", notes, strict)
     options["measure"] = [{"label": label(MEASURE_LABELS, m, lang), "value": m} for m in measures]
     frame = frame[frame["measure"] == state["measure"]]
+    frame_for_kind = frame
 
     ranked_kinds = _ranked(frame, "period_kind")
     kinds = [k for k in PERIOD_KINDS if k in ranked_kinds]
-    state["period_kind"] = _pick(requested.get("period_kind"), kinds, ranked_kinds[0] if ranked_kinds else None,
-                                 "period_kind", notes, strict)
+    lead_kinds = _ranked(frame_for_kind, "period_kind") or ranked_kinds
+    preferred = next((k for k in DEFAULT_KINDS if k in lead_kinds), lead_kinds[0] if lead_kinds else None)
+    state["period_kind"] = _pick(requested.get("period_kind"), [k for k in kinds if k in lead_kinds] or kinds,
+                                 preferred, "period_kind", notes, strict)
     options["period_kind"] = [{"label": label(PERIOD_KIND_LABELS, k, lang), "value": k} for k in kinds]
     frame = frame[frame["period_kind"] == state["period_kind"]]
 
@@ -159,13 +215,6 @@ def normalise(
     state["status"] = wanted
     options["status"] = [{"label": label(STATUS_LABELS, s, lang), "value": s} for s in statuses]
 
-    known = set(regions["code"])
-    asked = [c for c in requested.get("region") or [] if c in known]
-    if strict:
-        notes.extend(f"region={c}" for c in requested.get("region") or [] if c not in known)
-    if not asked and requested.get("region") is None:
-        asked = [c for c in default_regions if c in set(region_counts["code"])]
-    state["region"] = asked
     state["within"] = requested.get("within") or ""
     provinces = regions[regions["level"] == "province"]
     with_data = set(region_counts["code"])
@@ -182,10 +231,13 @@ def normalise(
     for code in state["region"]:  # a selected region stays visible even when the list is scoped
         if code not in offered:
             row = by_code.loc[code]
-            choices.append({"label": _both(row["name_zh"], row["name_en"], lang), "value": code})
+            choices.append({"label": _both(row["name_zh"], row["name_en"], lang), "value": code,
+                            "search": search_text(code, row["name_zh"], row["name_en"])})
     options["region"] = choices
 
     state["view"] = requested.get("view") if requested.get("view") in VIEWS else "timeseries"
+    state["axis"] = "log" if requested.get("axis") == "log" else None  # linear: the default, left out of links
+    state["transform"] = requested.get("transform") if requested.get("transform") in TRANSFORMS else None
     state["from"] = requested.get("from")
     state["to"] = requested.get("to")
     state["source"] = requested.get("source") if requested.get("source") == "all" else None

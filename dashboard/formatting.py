@@ -66,6 +66,7 @@ SCALES: dict[str, dict[str, list[tuple[float, float, str]]]] = {
         "en": [(1e3, 1e3, "thousand enterprises"), (0, 1, "enterprises")],
     },
     "projects": {"zh": [(0, 1, "个")], "en": [(0, 1, "projects")]},
+    "index": {"zh": [(0, 1, "")], "en": [(0, 1, "")]},  # an index (first period = 100) has no unit
 }
 PERCENT_MEASURES = ("yoy_pct", "share_pct")
 

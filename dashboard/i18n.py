@@ -17,10 +17,10 @@ TEXT: dict[str, dict[str, str]] = {
     "region": {"en": "Regions", "zh": "地区"},
     "indicator": {"en": "Indicator", "zh": "指标"},
     "measure": {"en": "Measure", "zh": "度量"},
-    "period_kind": {"en": "Period type", "zh": "期间类型"},
+    "period_kind": {"en": "Frequency", "zh": "频度"},
     "period_range": {"en": "Period (end date)", "zh": "期间（截止）"},
     "all_sources": {"en": "Show every source and vintage", "zh": "显示所有来源与版本"},
-    "download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
+    "download_csv": {"en": "Download CSV (whole selection)", "zh": "下载 CSV（全部所选）"},
     "no_data": {
         "en": "No figures match this selection. Try another period type or measure.",
         "zh": "没有符合所选条件的数据。请尝试其他期间类型或度量。",
@@ -48,6 +48,10 @@ TEXT: dict[str, dict[str, str]] = {
     "view_ranking": {"en": "Ranking", "zh": "排名"},
     "view_share": {"en": "Share of parent", "zh": "占比"},
     "view_map": {"en": "Map", "zh": "地图"},
+    "view_checks": {"en": "Reconciliation", "zh": "数据核对"},
+    "checks_title": {"en": "Reported figures checked against what other figures imply", "zh": "公布数据与其他数据推算值的核对"},
+    "checks_none": {"en": "No reported figure of these regions could be checked against others.",
+                    "zh": "这些地区没有可与其他数据核对的公布数据。"},
     "views": {"en": "Views", "zh": "视图"},
     "download_meta": {"en": "Metadata (JSON)", "zh": "元数据（JSON）"},
     "download_png": {"en": "Chart PNG", "zh": "图表 PNG"},
@@ -81,7 +85,120 @@ TEXT: dict[str, dict[str, str]] = {
                      "zh": "已发布新数据；页面现显示快照"},
     "highlighted": {"en": "selected", "zh": "已选"},
     "period_for": {"en": "Period", "zh": "期间"},
+    "publisher": {"en": "Publisher", "zh": "发布机构"},
+    "map_no_data": {"en": "No figure", "zh": "无数据"},
+    "dd_select_all": {"en": "Select all", "zh": "全选"},
+    "dd_deselect_all": {"en": "Deselect all", "zh": "全部取消"},
+    "dd_selected_count": {"en": "{num_selected} selected", "zh": "已选 {num_selected} 项"},
+    "dd_search": {"en": "Search", "zh": "搜索"},
+    "dd_clear_search": {"en": "Clear search", "zh": "清除搜索"},
+    "dd_clear_selection": {"en": "Clear selection", "zh": "清除所选"},
+    "dd_no_options_found": {"en": "No options found", "zh": "没有匹配的选项"},
+    "no_url": {"en": "no URL published: cite by title and date", "zh": "无网址：请按标题和日期引用"},
+    "index_title": {"en": "Index (first period = 100)", "zh": "指数（首期 = 100）"},
+    "axis": {"en": "Axis", "zh": "坐标轴"},
+    "axis_linear": {"en": "Linear", "zh": "线性"},
+    "axis_log": {"en": "Log", "zh": "对数"},
+    "transform": {"en": "Show as", "zh": "显示为"},
+    "transform_none": {"en": "Levels", "zh": "总量"},
+    "transform_yoy": {"en": "Year-on-year %", "zh": "同比 %"},
+    "transform_index": {"en": "Index (first = 100)", "zh": "指数（首期 = 100）"},
+    "transform_share": {"en": "Share of parent %", "zh": "占上级比重 %"},
+    "cite": {"en": "Cite this view", "zh": "引用本视图"},
+    "get_data": {"en": "Get this data", "zh": "获取数据"},
+    "cite_retrieved": {"en": "retrieved", "zh": "获取于"},
+    "api_link": {"en": "API link of this view (CSV)", "zh": "本视图的 API 链接（CSV）"},
+    "api_scope_note": {"en": "The API returns every reporting scope: keep the rows whose scope column is the one shown.",
+                       "zh": "API 返回所有统计口径：请保留 scope 列与本视图一致的行。"},
+    "pandas_snippet": {"en": "In Python (pandas):", "zh": "在 Python（pandas）中："},
+    "break_in_series": {"en": "Break in series", "zh": "统计口径变化"},
+    "derived_by_us": {"en": "computed from published figures", "zh": "根据公布数据推算"},
+    "loading": {"en": "Loading…", "zh": "加载中…"},
+    "other_series": {"en": "other figures", "zh": "其他数据"},
+    "suggest_provinces": {"en": "Compare provinces instead", "zh": "改为比较各省份"},
+    "suggest_all_periods": {"en": "All periods", "zh": "全部期间"},
+    "suggest_lead": {"en": "With figures:", "zh": "有数据的选择："},
+    "all_regions_note": {"en": "All regions: every region with figures for this series is drawn. Pick regions to compare a few.",
+                         "zh": "全部地区：显示该系列所有有数据的地区。选择地区以比较其中几个。"},
+    "all_regions_placeholder": {"en": "All regions — pick to compare", "zh": "全部地区 — 选择以比较"},
+    "axis_ytd": {"en": "Cumulative from January to the end of the month", "zh": "年初累计（截至当月）"},
+    "axis_month": {"en": "Month", "zh": "月份"},
+    "kpi_not_for": {"en": "not published for {period}", "zh": "{period}未公布"},
+    "kpi_share_national": {"en": "Share of the national total", "zh": "占全国比重"},
+    "kpi_share_of": {"en": "Share of {parent}", "zh": "占{parent}比重"},
+    "target_no_level": {"en": "no level of this series is published", "zh": "该系列没有公布总量数据"},
+    "target_partial": {"en": "the latest level, {period} ({value}), covers part of the period only; a full-year "
+                                "target needs a full-year level",
+                       "zh": "最新总量为{period}（{value}），仅为部分期间；全年目标需与全年总量比较"},
 }
+
+#: AG Grid's own texts (pagination footer, filter menus, "no rows") in Chinese; English is the grid's default.
+GRID_LOCALE_ZH = {
+    "page": "页", "of": "共", "to": "至", "more": "更多", "next": "下一页", "last": "末页", "first": "首页",
+    "previous": "上一页", "firstPage": "首页", "previousPage": "上一页", "nextPage": "下一页", "lastPage": "末页",
+    "pageSizeSelectorLabel": "每页行数：", "pageLastRowUnknown": "?",
+    "loadingOoo": "加载中…", "noRowsToShow": "没有可显示的行", "loadingError": "出错",
+    "filterOoo": "筛选…", "searchOoo": "搜索…", "selectAll": "（全选）", "selectAllSearchResults": "（全选搜索结果）",
+    "noMatches": "无匹配项", "blanks": "（空白）", "equals": "等于", "notEqual": "不等于", "blank": "为空",
+    "notBlank": "不为空", "empty": "选择一项", "lessThan": "小于", "greaterThan": "大于",
+    "lessThanOrEqual": "小于或等于", "greaterThanOrEqual": "大于或等于", "inRange": "介于", "inRangeStart": "从",
+    "inRangeEnd": "到", "contains": "包含", "notContains": "不包含", "startsWith": "开头是", "endsWith": "结尾是",
+    "dateFormatOoo": "yyyy-mm-dd", "andCondition": "且", "orCondition": "或", "applyFilter": "应用",
+    "resetFilter": "重置", "clearFilter": "清除", "cancelFilter": "取消", "textFilter": "文本筛选",
+    "numberFilter": "数字筛选", "dateFilter": "日期筛选", "setFilter": "集合筛选", "filterConditions": "筛选条件",
+    "filterSearch": "搜索", "ariaFilterValue": "筛选值", "ariaFilterInput": "筛选输入", "ariaFilteringOperator": "筛选运算符",
+    "ariaPageSizeSelectorLabel": "每页行数", "pinColumn": "固定列", "autosizeThisColumn": "自动调整此列",
+    "autosizeAllColumns": "自动调整所有列", "resetColumns": "重置列", "sortAscending": "升序", "sortDescending": "降序",
+    "sortUnSort": "取消排序", "columns": "列", "filters": "筛选", "ariaSortableColumn": "按回车键排序",
+    "ariaFilterColumn": "按 Ctrl+Enter 打开筛选",
+}
+
+
+def grid_options(lang: str) -> dict:
+    """The table's grid options in ``lang`` (its footer and filter menus included)."""
+    options = {"pagination": True, "paginationPageSize": 20, "enableCellTextSelection": True, "ensureDomOrder": True,
+               "tooltipShowDelay": 300}
+    if lang == "zh":
+        options["localeText"] = GRID_LOCALE_ZH
+    return options
+
+
+VERDICT_LABELS = {
+    "consistent": {"en": "consistent", "zh": "一致"},
+    "inconsistent": {"en": "inconsistent", "zh": "不一致"},
+    "not_comparable": {"en": "not comparable", "zh": "口径不可比"},
+    "not_checkable": {"en": "not checkable", "zh": "无法核对"},
+}
+
+CHECK_LABELS = {
+    "growth": {"en": "growth vs levels", "zh": "增速与总量"},
+    "share": {"en": "share vs levels", "zh": "比重与总量"},
+    "monthly": {"en": "month vs cumulative", "zh": "当月与累计"},
+    "total": {"en": "total vs parts", "zh": "总数与分项"},
+}
+
+#: What would make a check that cannot be made checkable, per kind of check.
+CHECKABLE_IF = {
+    "growth": {"en": "levels at the same prices and scope as the growth rate, for both years",
+               "zh": "与增速同价格口径、同统计范围的两年总量"},
+    "share": {"en": "the parent region's figure of the same indicator, period and scope",
+              "zh": "上级地区同指标、同期间、同口径的数据"},
+    "monthly": {"en": "both cumulative figures of the same year and scope", "zh": "同年同口径的两个累计数"},
+    "total": {"en": "every part of the total for the same period", "zh": "同期间的全部分项"},
+}
+
+#: The CSV's column headers on a Chinese page (the values, codes included, stay as they are).
+CSV_HEADERS_ZH = {
+    "region_code": "地区代码", "region_name_zh": "地区名称（中文）", "region_name_en": "地区名称（英文）",
+    "industry_code": "行业代码", "industry_name_zh": "行业名称（中文）", "industry_name_en": "行业名称（英文）",
+    "indicator": "指标", "product": "产品", "scope": "统计口径", "period_start": "期间起", "period_end": "期间止",
+    "period_kind": "期间类型", "measure": "度量", "share_of": "占比基数", "price_basis": "价格口径", "value": "数值",
+    "unit": "单位", "unit_published": "公布单位", "unit_mult_published": "公布单位倍数", "status": "状态",
+    "qualifier": "限定词", "flags": "标记", "label_published": "原文指标", "is_default": "默认来源",
+    "source_id": "来源代码", "source_title": "来源标题", "source_publisher": "发布机构", "source_url": "来源网址",
+    "source_published_date": "发布日期", "vintage": "版本日期",
+}
+
 
 MEASURE_LABELS = {
     "level": {"en": "Level", "zh": "总量"},

@@ -10,7 +10,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import t
+from dashboard.i18n import grid_options, t
 from dashboard.runs import run_status_element
 from dashboard.urlstate import VIEWS
 
@@ -23,10 +23,24 @@ GRAPH_CONFIG = {
 }
 
 
+def graph_config(lang: str, topojson_url: str = "/assets/topojson/") -> dict:
+    """The chart's config in ``lang``: Plotly's own texts (modebar, dates) from the locally served
+    zh-CN locale (``assets/vendor``)."""
+    return {**GRAPH_CONFIG, "topojsonURL": topojson_url, "locale": "zh-CN" if lang == "zh" else "en"}
+
+
 def blank_figure() -> dict:
-    """What the chart shows before its first render: nothing (not an empty pair of axes)."""
+    """What the chart shows before its first render: nothing drawn, and transparent, so the
+    skeleton behind it (``.chart-box``) shows until the first figure arrives."""
     return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 440,
-                                   "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff"}}
+                                   "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}}
+
+
+def skeleton_cards(lang: str) -> list[html.Div]:
+    """Grey placeholder cards shown until the first render fills the KPI row (never a blank panel)."""
+    return [html.Div([html.Div(t("loading", lang), className="kpi-title"), html.Div(className="skeleton-bar"),
+                      html.Div(className="skeleton-bar short")], className="kpi skeleton", **{"aria-busy": "true"})
+            for _ in range(5)]
 
 
 def _field(key: str, control: object, lang: str) -> html.Div:
@@ -41,28 +55,64 @@ def _control_id(control: object) -> str:
     return getattr(control, "id", "") if isinstance(getattr(control, "id", ""), str) else ""
 
 
-def _dropdown(component_id: str, *, multi: bool = False, clearable: bool = False, placeholder: str = "…") -> dcc.Dropdown:
+def dropdown_labels(lang: str) -> dict:
+    """Dash's own dropdown texts (search box, select all, "no options") in the page's language."""
+    keys = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection", "no_options_found")
+    return {key: t(f"dd_{key}", lang) for key in keys}
+
+
+def _dropdown(component_id: str, lang: str, *, multi: bool = False, clearable: bool = False,
+              placeholder: str = "…") -> dcc.Dropdown:
+    # maxHeight: at least 8 options visible at 30 px each
     return dcc.Dropdown(id=component_id, multi=multi, clearable=clearable, placeholder=placeholder,
-                        searchable=True, optionHeight=30)
+                        searchable=True, optionHeight=30, maxHeight=300, labels=dropdown_labels(lang))
+
+
+def chart_controls(lang: str) -> html.Div:
+    """Above the chart: linear/log axis, levels or a transformation, and the Cite / Get this data panels."""
+    return html.Div(
+        [
+            html.Div([html.Span(t("axis", lang), className="control-label", id=ids.LABEL_PREFIX + "axis"),
+                      dcc.RadioItems(id=ids.AXIS, options=axis_options(lang), value="linear", inline=True,
+                                     className="axis-switch")], className="chart-control"),
+            html.Div([html.Span(t("transform", lang), className="control-label", id=ids.LABEL_PREFIX + "transform"),
+                      dcc.Dropdown(id=ids.TRANSFORM, options=transform_options(lang), value="none", clearable=False,
+                                   searchable=False, className="transform-dropdown", labels=dropdown_labels(lang))],
+                     className="chart-control"),
+            html.Details([html.Summary(t("cite", lang), id=ids.CITE_LABEL), html.Div(id=ids.CITE, className="panel-text")],
+                         className="chart-panel"),
+            html.Details([html.Summary(t("get_data", lang), id=ids.GET_DATA_LABEL),
+                          html.Div(id=ids.GET_DATA, className="panel-text")], className="chart-panel"),
+        ],
+        className="chart-controls",
+    )
+
+
+def axis_options(lang: str) -> list[dict]:
+    return [{"label": t("axis_linear", lang), "value": "linear"}, {"label": t("axis_log", lang), "value": "log"}]
+
+
+def transform_options(lang: str) -> list[dict]:
+    return [{"label": t(f"transform_{k}", lang), "value": k} for k in ("none", "yoy", "index", "share")]
 
 
 def filters_panel(lang: str) -> html.Aside:
     return html.Aside(
         [
-            _field("within", _dropdown(ids.WITHIN, clearable=False), lang),
-            _field("region", _dropdown(ids.REGION, multi=True, clearable=True), lang),
-            _field("indicator", _dropdown(ids.INDICATOR), lang),
-            _field("product", _dropdown(ids.PRODUCT), lang),
-            _field("industry", _dropdown(ids.INDUSTRY), lang),
-            _field("scope", _dropdown(ids.SCOPE), lang),
-            _field("measure", _dropdown(ids.MEASURE), lang),
-            _field("period_kind", _dropdown(ids.PERIOD_KIND), lang),
+            _field("within", _dropdown(ids.WITHIN, lang, clearable=False), lang),
+            _field("region", _dropdown(ids.REGION, lang, multi=True, clearable=True, placeholder=t("all_regions_placeholder", lang)), lang),
+            _field("indicator", _dropdown(ids.INDICATOR, lang), lang),
+            _field("product", _dropdown(ids.PRODUCT, lang), lang),
+            _field("industry", _dropdown(ids.INDUSTRY, lang), lang),
+            _field("scope", _dropdown(ids.SCOPE, lang), lang),
+            _field("measure", _dropdown(ids.MEASURE, lang), lang),
+            _field("period_kind", _dropdown(ids.PERIOD_KIND, lang), lang),
             _field(
                 "period_range",
                 html.Div(
-                    [_dropdown(ids.YEAR_FROM, clearable=True, placeholder=t("from", lang)),
+                    [_dropdown(ids.YEAR_FROM, lang, clearable=True, placeholder=t("from", lang)),
                      html.Span("–", className="range-dash"),
-                     _dropdown(ids.YEAR_TO, clearable=True, placeholder=t("to", lang))],
+                     _dropdown(ids.YEAR_TO, lang, clearable=True, placeholder=t("to", lang))],
                     className="range",
                 ),
                 lang,
@@ -98,6 +148,25 @@ def downloads_bar(lang: str) -> html.Div:
     )
 
 
+def page_lang(default: str) -> str:
+    """The language of the page being opened, from its URL (``?lang=zh``), so the first paint is in it.
+
+    Dash fetches the layout with a separate request whose Referer is the page's own URL (the
+    policy sends it for same-origin requests); outside a request, or without ``lang``, ``default``.
+    """
+    from urllib.parse import parse_qs, urlparse
+
+    from flask import has_request_context, request
+
+    if not has_request_context():
+        return default
+    for url in (request.url, request.referrer or ""):
+        value = parse_qs(urlparse(url).query).get("lang", [""])[-1]
+        if value in ("en", "zh"):
+            return value
+    return default
+
+
 def build_layout(lang: str, topojson_url: str = "/assets/topojson/", *, review_link: bool = False) -> html.Div:
     """The page skeleton; options and values arrive from the callbacks.
 
@@ -111,8 +180,7 @@ def build_layout(lang: str, topojson_url: str = "/assets/topojson/", *, review_l
         rowData=[],
         columnDefs=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
-        dashGridOptions={"pagination": True, "paginationPageSize": 20, "enableCellTextSelection": True,
-                         "ensureDomOrder": True},
+        dashGridOptions=grid_options(lang),
         style={"height": "460px"},
         className="ag-theme-alpine",
     )
@@ -125,7 +193,8 @@ def build_layout(lang: str, topojson_url: str = "/assets/topojson/", *, review_l
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.STATE),
-            dcc.Store(id=ids.REFRESH, data=0),
+            dcc.Store(id=ids.PAGE_LANG, data=lang),  # the language the server painted the page in
+            dcc.Store(id=ids.REFRESH, data=0),  # bumped to redraw the view with the same controls
             dcc.Download(id=ids.DOWNLOAD),
             dcc.Download(id=ids.DOWNLOAD_META),
             html.Header(
@@ -155,13 +224,15 @@ def build_layout(lang: str, topojson_url: str = "/assets/topojson/", *, review_l
                     filters_panel(lang),
                     html.Section(
                         [
-                            html.Div(id=ids.KPIS, className="kpis", **{"aria-live": "polite"}),
+                            html.Div(skeleton_cards(lang), id=ids.KPIS, className="kpis", **{"aria-live": "polite"}),
                             tabs,
                             html.Div(id=ids.MESSAGE, className="message", role="status"),
+                            chart_controls(lang),
+                            html.P(id=ids.COVERAGE, className="coverage", role="note"),
                             html.Div(
-                                dcc.Loading(dcc.Graph(id=ids.CHART, figure=blank_figure(), config={**GRAPH_CONFIG, "topojsonURL": topojson_url}, style={"height": "440px"}),
+                                dcc.Loading(dcc.Graph(id=ids.CHART, figure=blank_figure(), config=graph_config(lang, topojson_url), style={"height": "440px"}),
                                             type="dot", delay_show=300),
-                                className="chart-box",
+                                className="chart-box", **{"data-loading": t("loading", lang)},
                             ),
                             downloads_bar(lang),
                             grid,

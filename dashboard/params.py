@@ -183,7 +183,7 @@ MONTH_PATTERN = re.compile(r"[0-9]{4}(?:-(0[1-9]|1[0-2]))?")
 #: A snapshot id as the ETL writes it (``20261129T023337195193Z-3ff0e154``), loosely: a code.
 SNAPSHOT_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.\-]{0,63}")
 LANGS = ("en", "zh")
-VIEWS = ("timeseries", "ranking", "share", "map")
+VIEWS = ("timeseries", "ranking", "share", "map", "checks")
 
 
 class BrowserValueError(ValueError):
@@ -282,6 +282,8 @@ STATE_RULES: dict[str, Callable[[object], object]] = {
     "status": lambda v: check_codes(v, vocabulary=STATUSES),
     "source": lambda v: check_choice(v, ("default", "all")),
     "snapshot": _snapshot,
+    "axis": lambda v: check_choice(v, ("linear", "log")),
+    "transform": lambda v: check_choice(v, ("yoy", "index", "share")),
 }
 #: At most this many keys in a stored state (the page writes about fifteen).
 MAX_STATE_KEYS = 64
@@ -330,6 +332,9 @@ def browser_rules() -> dict[tuple[str, str], Callable[[object], object]]:
         (ids.STATE, "data"): check_state,
         (ids.REFRESH, "data"): check_count,
         (ids.LANG, "value"): lambda v: check_choice(v, LANGS),
+        (ids.PAGE_LANG, "data"): lambda v: check_choice(v, LANGS),
+        (ids.AXIS, "value"): lambda v: check_choice(v, ("linear", "log")),
+        (ids.TRANSFORM, "value"): lambda v: check_choice(v, ("none", "yoy", "index", "share")),
         (ids.VIEW, "value"): views,
         (ids.WITHIN, "value"): check_code,
         (ids.REGION, "value"): check_codes,

@@ -16,9 +16,10 @@ def source_summary(frame: pd.DataFrame) -> pd.DataFrame:
     columns = ["source_id", "source_title", "source_publisher", "source_published_date", "source_url"]
     if frame.empty:
         return pd.DataFrame(columns=[*columns, "figures"])
-    data = frame[columns].fillna("")
-    data = data.astype({c: str for c in columns})
-    summary = data.groupby(columns, sort=False).size().reset_index(name="figures")
+    data = frame[columns].copy()
+    for column in columns:  # text, "" for missing (a source without a date is still a source)
+        data[column] = [("" if value is None or pd.isna(value) else str(value)) for value in data[column]]
+    summary = data.groupby(columns, sort=False, dropna=False).size().reset_index(name="figures")
     return summary.sort_values(["figures", "source_published_date"], ascending=[False, False], kind="stable").reset_index(drop=True)
 
 
@@ -32,7 +33,9 @@ def sources_panel(summary: pd.DataFrame, lang: str) -> list:
         title = row.source_title or row.source_id
         link = html.A(title, href=row.source_url, target="_blank", rel="noopener noreferrer") if row.source_url.startswith(("http://", "https://")) else html.Span(title)
         meta = " · ".join(p for p in (row.source_publisher, row.source_published_date) if p)
+        flag = "" if row.source_url.startswith(("http://", "https://")) else t("no_url", lang)
         items.append(html.Li([link, html.Span(f" — {meta}" if meta else "", className="muted"),
+                              html.Span(flag, className="flag no-url") if flag else "",
                               html.Span(f" {row.figures} {t('figure' if row.figures == 1 else 'figures_supported', lang)}", className="badge")],
                              **{"data-source-id": row.source_id}))
     return [heading, html.Ol(items, className="source-list")]

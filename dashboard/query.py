@@ -37,7 +37,8 @@ from dashboard.timing import note_snapshot, span
 from etl.storage import LocalStore, Store, is_snapshot_id, open_store
 
 #: Tables opened as views when the snapshot has them (later ETL stages add the last two).
-TABLES = ("observations", "regions", "industries", "indicators", "sources", "target_progress", "reconciliation")
+TABLES = ("observations", "regions", "industries", "indicators", "sources", "target_progress", "reconciliation",
+          "series_breaks")
 #: Small tables joined into every result: copied into DuckDB's memory once per snapshot, so a
 #: join does not re-read a Parquet file per request. ``observations`` stays on disk (row groups
 #: are skipped by their min/max statistics).
@@ -542,13 +543,14 @@ def dimension_options(snapshot: Snapshot) -> pd.DataFrame:
 
 
 def reference_table(snapshot: Snapshot, name: str) -> pd.DataFrame:
-    """A reference table (``regions``, ``industries``, ``indicators``) of the snapshot, memoised."""
+    """A reference table (``regions``, ``industries``, ``indicators``, ``sources``) of the snapshot, memoised."""
     columns = {
         "regions": "code, parent_code, level, name_zh, name_en",
         "industries": "code, parent_code, classification, name_zh, name_en",
         "indicators": "code, name_zh, name_en",
+        "sources": "source_id AS code, title, publisher, url, published_date",
     }[name]
-    return _memo(snapshot, f"ref:{name}", lambda: snapshot.sql(f"SELECT {columns} FROM {name} ORDER BY code"))
+    return _memo(snapshot, f"ref:{name}", lambda: snapshot.sql(f"SELECT {columns} FROM {name} ORDER BY 1"))
 
 
 def region_counts(snapshot: Snapshot) -> pd.DataFrame:
@@ -626,3 +628,68 @@ def iter_observation_batches(snapshot: Snapshot, batch_rows: int = 50_000):
             yield batch.to_pandas()
     finally:
         cursor.close()
+
+
+def region_targets(snapshot: Snapshot, region: str) -> pd.DataFrame:
+    """Every row of ``target_progress`` for one region (the KPI card lists the region's targets); empty without the table."""
+    if not snapshot.has_table("target_progress"):
+        return pd.DataFrame()
+    return snapshot.remember(("region_targets", region),
+                             lambda: snapshot.sql("SELECT * FROM target_progress WHERE region_code = ?", [region]))
+
+
+def region_dimensions(snapshot: Snapshot, regions: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`dimension_options` restricted to figures of ``regions`` (any of them), with the region code.
+
+    Lets every filter offer only the choices that have figures for the selected regions.
+    """
+    if not regions:
+        return dimension_options(snapshot).assign(region_code="")
+    codes = tuple(sorted(set(regions)))
+    marks = ", ".join("?" for _ in codes)
+    return snapshot.remember(("region_dimensions", codes), lambda: snapshot.sql(
+        f"""
+        SELECT region_code, indicator, product, industry_code, scope, measure, period_kind, status, count(*) AS n
+        FROM observations WHERE is_default AND value IS NOT NULL AND region_code IN ({marks})
+        GROUP BY ALL ORDER BY n DESC, region_code, indicator, product, industry_code, scope, measure, period_kind, status
+        """, list(codes)))
+
+
+def series_regions(snapshot: Snapshot, indicator: str, product: str | None, industry: str | None,
+                   scope: str | None) -> pd.DataFrame:
+    """Regions with a default figure of one series (indicator, product, industry, scope), with counts."""
+    parts, params = ["is_default", "value IS NOT NULL", "indicator = ?"], [indicator]
+    for column, value in (("product", product), ("industry_code", industry), ("scope", scope)):
+        if value is not None:
+            parts.append(f"{column} = ?")
+            params.append(value)
+    return snapshot.remember(("series_regions", indicator, product, industry, scope), lambda: snapshot.sql(
+        f"SELECT region_code AS code, count(*) AS n FROM observations WHERE {' AND '.join(parts)} GROUP BY ALL ORDER BY code",
+        params))
+
+
+def series_breaks(snapshot: Snapshot, indicator: str) -> pd.DataFrame:
+    """Breaks in series of one indicator (region, industry, product, scope, break date); empty without the table."""
+    if not snapshot.has_table("series_breaks"):
+        return pd.DataFrame(columns=["region_code", "industry_code", "indicator", "product", "scope", "break_date"])
+    return snapshot.remember(("series_breaks", indicator), lambda: snapshot.sql(
+        "SELECT * FROM series_breaks WHERE indicator = ? ORDER BY break_date", [indicator]))
+
+
+def reconciliation_rows(snapshot: Snapshot, regions: tuple[str, ...] = (), indicator: str | None = None) -> pd.DataFrame:
+    """Rows of ``reconciliation`` (reported figures checked against what other figures imply), with
+    region names; for some regions and/or one indicator. Empty without the table."""
+    if not snapshot.has_table("reconciliation"):
+        return pd.DataFrame()
+    parts, params = ["TRUE"], []
+    if regions:
+        parts.append(f"c.region_code IN ({', '.join('?' for _ in regions)})")
+        params.extend(regions)
+    if indicator:
+        parts.append("c.indicator = ?")
+        params.append(indicator)
+    key = ("reconciliation", tuple(sorted(regions)), indicator or "")
+    return snapshot.remember(key, lambda: snapshot.sql(
+        f"""SELECT c.*, r.name_zh AS region_name_zh, r.name_en AS region_name_en
+            FROM reconciliation c LEFT JOIN regions r ON r.code = c.region_code
+            WHERE {' AND '.join(parts)} ORDER BY c.verdict, c.region_code, c.period_end""", params))

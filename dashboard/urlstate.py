@@ -25,15 +25,17 @@ from dashboard.params import CODE_PATTERN
 MEASURES = ("level", "yoy_pct", "share_pct", "rank", "target")
 PERIOD_KINDS = ("ytd", "month", "quarter", "half", "year", "span")
 STATUSES = ("reported", "derived", "estimated", "provisional", "revised", "target")
-VIEWS = ("timeseries", "ranking", "share", "map")
+VIEWS = ("timeseries", "ranking", "share", "map", "checks")
+AXES = ("linear", "log")
+TRANSFORMS = ("yoy", "index", "share")
 LANGS = ("en", "zh")
 #: Region, industry, indicator, product and scope codes: the API's pattern, matched in full.
 CODE = CODE_PATTERN
 MONTH = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?")
 MAX_REGIONS = 12
 #: The order of parameters in a URL the page writes (stable, so links compare equal).
-ORDER = ("view", "lang", "region", "indicator", "product", "industry", "scope", "measure", "period_kind",
-         "from", "to", "status", "source")
+ORDER = ("view", "lang", "within", "region", "indicator", "product", "industry", "scope", "measure", "period_kind",
+         "from", "to", "status", "source", "axis", "transform")
 
 
 def _month(text: str) -> str | None:
@@ -73,7 +75,9 @@ def parse_query(search: str | None) -> tuple[dict, list[str]]:
                 reject("region", c)
         if good:
             state["region"] = list(dict.fromkeys(good))
-    for name in ("indicator", "product", "industry", "scope"):
+        elif value.strip() == "":
+            state["region"] = []  # "region=": all regions, explicitly (not the default region)
+    for name in ("within", "indicator", "product", "industry", "scope"):
         value = one(name)
         if value is None:
             continue
@@ -83,7 +87,8 @@ def parse_query(search: str | None) -> tuple[dict, list[str]]:
             state[name] = value
         else:
             reject(name, value)
-    for name, vocabulary in (("measure", MEASURES), ("period_kind", PERIOD_KINDS), ("view", VIEWS), ("lang", LANGS)):
+    for name, vocabulary in (("measure", MEASURES), ("period_kind", PERIOD_KINDS), ("view", VIEWS), ("lang", LANGS),
+                             ("axis", AXES), ("transform", TRANSFORMS)):
         value = one(name)
         if value is None:
             continue
@@ -121,6 +126,9 @@ def to_query(state: dict) -> str:
     pairs = []
     for name in ORDER:
         value = state.get(name)
+        if name == "region" and value == []:
+            pairs.append((name, ""))  # all regions, chosen: kept in the link
+            continue
         if value is None or value == [] or (value == "" and name not in ("product",)):
             continue
         if name == "product" and value == "" and not state.get("indicator"):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dash import Dash
 
-from dashboard.callbacks import downloads, filters, texts, view
+from dashboard.callbacks import downloads, texts, view
 from dashboard.config import Config
 from dashboard.query import Warehouse
 
 
 def register_callbacks(app: Dash, warehouse: Warehouse, config: Config) -> None:
     """Wire the page's controls to the warehouse."""
-    filters.register(app, warehouse, config)
-    view.register(app, warehouse)
+    view.register(app, warehouse, config)
     texts.register(app)
     downloads.register(app, warehouse)

@@ -1,15 +1,27 @@
-"""The view: the stored state → chart, KPI cards, table, sources, row count, snapshot line."""
+"""The page's one callback: controls (or a link) → a valid state, every filter's options, and the view.
+
+One request per filter change: the controls are normalised and the chart, KPI cards, table and
+sources drawn from the same snapshot in the same callback, so there is no separate filter-sync
+round trip before the render and no chance of the two seeing different snapshots.
+"""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, no_update
+from datetime import date
+from urllib.parse import urlencode
+
+from dash import Dash, Input, Output, ctx, dcc, html, no_update
+from flask import has_request_context, request
 
 from dashboard import ids
+from dashboard.callbacks.filters import CONTROLS, KEYS, requested_from, resolve
+from dashboard.config import Config
 from dashboard.figures.kpi import kpi_cards
 from dashboard.i18n import t
 from dashboard.provenance import source_summary, sources_panel
-from dashboard.query import Warehouse
+from dashboard.query import Warehouse, reference_table
 from dashboard.table import column_defs, table_rows
+from dashboard.urlstate import to_query
 from dashboard.viewcache import cached_view
 from dashboard.views import build_view
 
@@ -19,30 +31,117 @@ def snapshot_line(snapshot, lang: str) -> str:
     return f"{t('snapshot', lang)}: {snapshot.snapshot_id} · {created} UTC"
 
 
-def register(app: Dash, warehouse: Warehouse) -> None:
+def publishers(snapshot) -> dict[str, str]:
+    """Source id → publisher, for derivations in words."""
+    sources = reference_table(snapshot, "sources")
+    return dict(zip(sources["code"], sources["publisher"].fillna(sources["code"]), strict=True))
+
+
+def region_names(snapshot, lang: str) -> dict[str, str]:
+    regions = reference_table(snapshot, "regions")
+    return dict(zip(regions["code"], regions["name_zh" if lang == "zh" else "name_en"], strict=True))
+
+
+def cite_text(snapshot, state: dict, drawn, search: str) -> str:
+    """"Cite this view": title, the sources' publishers, the dashboard and snapshot, the link, the date."""
+    lang = state.get("lang") or "en"
+    figure = drawn.figure if isinstance(drawn.figure, dict) else {}
+    title = ((figure.get("layout") or {}).get("title") or {}).get("text") or ""
+    publishers = [p for p in dict.fromkeys(drawn.rows["source_publisher"].dropna()) if isinstance(p, str) and p][:4] \
+        if not drawn.rows.empty and "source_publisher" in drawn.rows else []
+    created = str(snapshot.manifest.get("created_at", ""))[:10]
+    today = date.today().isoformat()
+    if lang == "zh":
+        return (f"{'、'.join(publishers) or '—'}：{title}。区域产业统计仪表板，数据快照 {snapshot.snapshot_id}（{created}），"
+                f"{search or '/'}，{t('cite_retrieved', lang)} {today}。")
+    return (f"{'; '.join(publishers) or '—'}. {title}. Regional industry statistics dashboard, snapshot "
+            f"{snapshot.snapshot_id} ({created}), {search or '/'}, {t('cite_retrieved', lang)} {today}.")
+
+
+def api_query(state: dict) -> str:
+    """The HTTP API query that returns this view's series (the API's names; see docs/api.md)."""
+    pairs = []
+    for key in ("region", "indicator", "product", "industry", "measure", "period_kind", "from", "to", "status"):
+        value = state.get(key)
+        if value in (None, "", []):
+            continue
+        pairs.append((key, ",".join(value) if isinstance(value, list) else str(value)))
+    if state.get("source") == "all":
+        pairs.append(("source", "all"))
+    pairs.append(("lang", state.get("lang") or "en"))
+    return "/api/observations.csv?" + urlencode(pairs, safe=",")
+
+
+def get_data_panel(state: dict, lang: str) -> list:
+    """"Get this data": the API link of the view and a two-line pandas snippet."""
+    url = api_query(state)
+    base = request.host_url.rstrip("/") if has_request_context() else ""  # the address the page was opened at
+    parts = [html.P([t("api_link", lang), ": ", html.A(base + url, href=url, className="api-link")])]
+    if state.get("scope"):
+        parts.append(html.P(t("api_scope_note", lang), className="muted"))
+    parts.append(html.P(t("pandas_snippet", lang)))
+    parts.append(html.Pre(f"import pandas as pd\nframe = pd.read_csv(\"{base}{url}\")", className="snippet"))
+    return parts
+
+
+def page_message(drawn, state: dict, lang: str):
+    """The line above the chart: a dead end's cause with links to choices that have figures,
+    the selected regions without figures, or the explicit "all regions" state."""
+    if drawn.grid is not None:
+        return "" if drawn.grid[0] else t("checks_none", lang)
+    if drawn.dead_end:
+        links = [dcc.Link(text, href="/" + to_query({k: v for k, v in target.items() if k != "snapshot"}),
+                          className="suggestion") for text, target in drawn.suggestions]
+        return html.Div([html.Span(drawn.dead_end, className="dead-end"),
+                         html.Span([t("suggest_lead", lang), *links], className="suggestions") if links else ""])
+    if drawn.rows.dropna(subset=["value"]).empty:
+        return t("no_data", lang)
+    if not state.get("region"):
+        return t("all_regions_note", lang)
+    if drawn.missing:
+        return f"{t('no_data_for', lang)}: {', '.join(drawn.missing)}"
+    return ""
+
+
+def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
     @app.callback(
+        *[Output(c, "options") for c in CONTROLS],
+        *[Output(c, "value") for c in CONTROLS],
+        Output(ids.ALL_SOURCES, "value"), Output(ids.VIEW, "value"), Output(ids.LANG, "value"),
+        Output(ids.URL, "search"), Output(ids.STATE, "data"), Output(ids.URL_NOTE, "children"),
         Output(ids.CHART, "figure"), Output(ids.TABLE, "rowData"), Output(ids.TABLE, "columnDefs"),
         Output(ids.KPIS, "children"), Output(ids.SOURCES, "children"), Output(ids.MESSAGE, "children"),
-        Output(ids.ROW_COUNT, "children"), Output(ids.SNAPSHOT, "children"), Output(ids.REFRESH, "data"),
-        Input(ids.STATE, "data"),
-        State(ids.REFRESH, "data"),
+        Output(ids.ROW_COUNT, "children"), Output(ids.SNAPSHOT, "children"), Output(ids.COVERAGE, "children"),
+        Output(ids.AXIS, "value"), Output(ids.TRANSFORM, "value"), Output(ids.CITE, "children"),
+        Output(ids.GET_DATA, "children"),
+        Input(ids.STATE, "data"), Input(ids.URL, "search"),
+        *[Input(c, "value") for c in CONTROLS],
+        Input(ids.ALL_SOURCES, "value"), Input(ids.VIEW, "value"), Input(ids.LANG, "value"),
+        Input(ids.REFRESH, "data"), Input(ids.AXIS, "value"), Input(ids.TRANSFORM, "value"),
     )
-    def render(state, refresh):
-        if not state:
-            return (no_update,) * 9
-        lang = state.get("lang") or "en"
-        snapshot = warehouse.snapshot()  # one snapshot for every query of this render
-        if snapshot.snapshot_id != state.get("snapshot"):
-            # New data were published since the filters were validated: revalidate them first.
-            return (no_update,) * 5 + (f"{t('new_snapshot', lang)} {snapshot.snapshot_id}", no_update,
-                                       snapshot_line(snapshot, lang), (refresh or 0) + 1)
-        view = cached_view(snapshot, state, build_view)  # shared by every worker and node (dashboard.cache)
-        rows = view.rows
-        message = "" if not rows.dropna(subset=["value"]).empty else t("no_data", lang)
-        if view.missing and not message:
-            message = f"{t('no_data_for', lang)}: {', '.join(view.missing)}"
+    def update(stored, search, *values):
+        controls, (all_sources, view, lang, _refresh, axis, transform) = values[: len(CONTROLS)], values[len(CONTROLS):]
+        triggered = {key.rsplit(".", 1)[0] for key in ctx.triggered_prop_ids}
+        requested, notes, from_url, lead = requested_from(triggered, search, stored, controls, view,
+                                                          all_sources, lang, config, axis=axis, transform=transform)
+        snapshot = warehouse.snapshot()  # one snapshot for the filters and every query of the view
+        resolved = resolve(snapshot, requested, notes, from_url=from_url, lead=lead, config=config)
+        state = resolved.state
+        asked_lang, lang = lang, state["lang"]
+        drawn = cached_view(snapshot, state, build_view)  # shared by every worker and node (dashboard.cache)
+        rows = drawn.rows
+        message = page_message(drawn, state, lang)
         return (
-            view.figure, table_rows(rows, lang), column_defs(lang), kpi_cards(view.kpis),
-            sources_panel(source_summary(rows), lang), message,
-            f"{len(rows)} {t('row' if len(rows) == 1 else 'rows', lang)}", snapshot_line(snapshot, lang), no_update,
+            *resolved.option_lists, *[state[k] for k in KEYS],
+            # The language control only when it changes: setting it fires the texts' and run banner's
+            # callbacks, which a filter change must not (one request per interaction).
+            ["all"] if state.get("source") == "all" else [], state["view"], lang if lang != asked_lang else no_update,
+            resolved.search, state, resolved.note,
+            drawn.figure, *(drawn.grid or (table_rows(rows, lang, publishers=publishers(snapshot),
+                                                      names=region_names(snapshot, lang)), column_defs(lang))),
+            kpi_cards(drawn.kpis), sources_panel(source_summary(rows if drawn.grid is None else rows.iloc[0:0]), lang),
+            message,
+            f"{len(rows)} {t('row' if len(rows) == 1 else 'rows', lang)}", snapshot_line(snapshot, lang),
+            drawn.coverage, state.get("axis") or "linear", state.get("transform") or "none",
+            cite_text(snapshot, state, drawn, resolved.search), get_data_panel(state, lang),
         )

@@ -65,24 +65,78 @@ def qualified_value(row: pd.Series, lang: str, *, measure: str | None = None) ->
     return f"{prefix} {value}".strip()
 
 
-def hover_text(row: pd.Series, lang: str) -> str:
-    """Region, period, value, status and the source of one point."""
+def hover_text(row: pd.Series, lang: str, *, extra: str = "") -> str:
+    """Region, period, value, status and the source of one point: publisher, title (wrapped,
+    never cut), publication date. ``extra``: a line saying how a computed point was computed."""
     value = qualified_value(row, lang)
     source = row.get("source_title") or row["source_id"]
     published = row.get("source_published_date")
     published_text = "" if published is None or pd.isna(published) else str(published)
+    publisher = row.get("source_publisher") or ""
     lines = [
         f"<b>{region_name(row, lang)}</b> · {period_text(row, lang)}",
         value,
         f"{t('status', lang)}: {label(STATUS_LABELS, row['status'], lang)}",
-        f"{t('source', lang)}: {_shorten(str(source))}",
-        f"{t('published', lang)}: {published_text or '—'}",
     ]
+    if extra:
+        lines.extend(wrap(extra))
+    if publisher and isinstance(publisher, str):
+        lines.append(f"{t('publisher', lang)}: {publisher}")
+    lines.extend(wrap(f"{t('source', lang)}: {source}"))
+    lines.append(f"{t('published', lang)}: {published_text or '—'}")
     return "<br>".join(lines)
 
 
-def _shorten(text: str, width: int = 70) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def wrap(text: str, width: int = 60) -> list[str]:
+    """``text`` in lines of at most about ``width`` characters: a long title is wrapped, never cut.
+
+    Breaks at spaces where there are any; Chinese text (no spaces) is broken every ``width // 2``
+    characters, since each character is about twice as wide.
+    """
+    if len(text) <= width:
+        return [text]
+    if " " not in text.strip():
+        step = width // 2
+        return [text[i : i + step] for i in range(0, len(text), step)]
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return lines
+
+
+#: 20 distinct colours (Okabe–Ito first, then Tableau's and Kelly's), for up to 20 series.
+PALETTE20 = [
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#8C564B", "#000000",
+    "#B8860B", "#7F3C8D", "#11A579", "#3969AC", "#E73F74", "#80BA5A", "#F2B701", "#4B4B8F",
+    "#A5AA99", "#CF1C90", "#008695", "#F97B72",
+]
+
+
+def series_colours(keys: list[str]) -> dict[str, str]:
+    """A colour per key in the order given (the order regions were selected in).
+
+    The first key keeps the first colour whatever is added after it, so adding Jiangsu never
+    recolours Guangdong; the same order gives the same colours in every view.
+    """
+    return {key: PALETTE20[index % len(PALETTE20)] for index, key in enumerate(dict.fromkeys(keys))}
+
+
+MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def month_tick(month: int, kind: str, lang: str) -> str:
+    """The label of month ``month`` on a month-of-year axis: ``Jan–Jul`` / ``1-7月`` for a
+    cumulative (year-to-date) figure, ``Jul`` / ``7月`` for a single month."""
+    if kind == "ytd":
+        if month == 1:
+            return "1月" if lang == "zh" else "Jan"
+        return f"1-{month}月" if lang == "zh" else f"Jan–{MONTHS_EN[month - 1]}"
+    return f"{month}月" if lang == "zh" else MONTHS_EN[month - 1]
 
 
 def empty_figure(message: str) -> go.Figure:

@@ -16,10 +16,13 @@ from dashboard.i18n import MEASURE_LABELS, label, t
 
 #: Sequential, colour-blind-safe (viridis reversed reads "more = darker").
 COLOURSCALE = "Blues"
+#: Regions without a figure: a warm grey outside the blue scale, marked with a cross.
+NO_DATA_FILL = "#e9e4da"
+NO_DATA_MARK = "#8a7f6e"
 
 
 def map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, highlight: tuple[str, ...] = (),
-               title: str = "", geojson_url: str | None = None) -> go.Figure:
+               title: str = "", names: dict[str, str] | None = None, geojson_url: str | None = None) -> go.Figure:
     """Colour each region of ``frame`` (one period) found in ``geojson``; outline the selected ones.
 
     Regions of the level without a figure are drawn grey, so "no data" is visible rather than
@@ -39,13 +42,25 @@ def map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, highlight: tupl
     divisor, _ = choose_scale(data["value"].tolist(), unit, lang)
     if unit in ("percent", "rank"):
         divisor = 1.0
-    all_codes = sorted(codes_with_shape)
+    without = sorted(codes_with_shape - set(data["region_code"]))
     figure = go.Figure()
-    figure.add_choropleth(
-        geojson=geojson_url or geojson, featureidkey="properties.code", locations=all_codes, z=[0] * len(all_codes),
-        colorscale=[[0, "#eceff3"], [1, "#eceff3"]], showscale=False, hoverinfo="skip",
-        marker={"line": {"color": "#ffffff", "width": 0.6}}, name="",
-    )
+    if without:
+        # "No data" is not a value: a warm grey outside the blue scale, hatched with a marker at
+        # each region's centre, and its own legend entry (never a pale shade of the scale).
+        empty = features_of(geojson, codes=set(without))
+        names = names or {}
+        figure.add_choropleth(
+            geojson=geojson_url or empty, featureidkey="properties.code", locations=without, z=[0] * len(without),
+            colorscale=[[0, NO_DATA_FILL], [1, NO_DATA_FILL]], showscale=False,
+            hovertext=[f"{names.get(c, c)}: {t('map_no_data', lang)}" for c in without], hoverinfo="text",
+            marker={"line": {"color": "#ffffff", "width": 0.6}}, name=t("map_no_data", lang), showlegend=False,
+        )
+        centres = [centre(f) for f in empty["features"]]
+        figure.add_scattergeo(
+            lon=[c[0] for c in centres], lat=[c[1] for c in centres], mode="markers", hoverinfo="skip",
+            marker={"symbol": "x-thin-open", "size": 7, "color": NO_DATA_MARK, "line": {"width": 1.2, "color": NO_DATA_MARK}},
+            name=t("map_no_data", lang), showlegend=True,
+        )
     # Embedded: each coloured shape sent once more, not all twice. By URL: the one cached file.
     coloured = geojson_url or features_of(geojson, codes=set(data["region_code"]))
     figure.add_choropleth(
@@ -64,8 +79,22 @@ def map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, highlight: tupl
         title={"text": heading, "x": 0.01, "xanchor": "left"},
         height=440, font={"family": FONT, "size": 13}, margin={"l": 10, "r": 10, "t": 60, "b": 10},
         hoverlabel={"align": "left"}, paper_bgcolor="#ffffff",
+        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.8)"},
     )
     return figure
+
+
+def centre(feature: dict) -> tuple[float, float]:
+    """A point inside-ish a region for its "no data" mark: the mean of its largest ring's vertices."""
+    geometry = feature.get("geometry") or {}
+    polygons = geometry.get("coordinates") or []
+    if geometry.get("type") == "Polygon":
+        polygons = [polygons]
+    rings = [polygon[0] for polygon in polygons if polygon and polygon[0]]
+    if not rings:
+        return (0.0, 0.0)
+    ring = max(rings, key=len)
+    return (sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
 
 
 def features_of(geojson: dict, codes: set[str] | None = None, parent: str | None = None) -> dict:

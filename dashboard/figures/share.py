@@ -12,13 +12,14 @@ from dashboard.figures.common import (
     light_template,
     period_text,
     region_name,
+    series_colours,
     x_positions,
 )
-from dashboard.figures.timeseries import MARKERS, PALETTE
+from dashboard.figures.timeseries import MARKERS
 from dashboard.i18n import t
 
 
-def share_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.Figure:
+def share_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colours: dict[str, str] | None = None) -> go.Figure:
     """Share of parent (``share_pct`` rows of the parent-region kind) per region, over period end.
 
     Reported shares are filled markers and derived ones hollow, on the same line, so a derived
@@ -33,10 +34,12 @@ def share_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.Figur
         return empty_figure(t("no_share", lang))
     single = data[["period_start", "period_end"]].drop_duplicates().shape[0] == 1
     figure = go.Figure()
-    for index, (_, group) in enumerate(data.groupby("region_code", sort=False)):
+    colours = colours or {}
+    fallback = series_colours(list(dict.fromkeys(data["region_code"])))
+    for code, group in data.groupby("region_code", sort=False):
         group = group.sort_values(["period_end", "status"])
         name = region_name(group.iloc[0], lang)
-        colour = PALETTE[index % len(PALETTE)]
+        colour = colours.get(code, fallback[code])
         hover = [hover_text(row, lang) for row in group.to_dict("records")]
         if single:
             figure.add_bar(x=[name] * len(group), y=group["value"], name=name, marker_color=colour,

@@ -59,7 +59,7 @@ def test_each_filter_changes_the_chart_and_the_url(page, live_server):
     expect(title(page)).to_contain_text("Growth, year on year")
     choose(page, ids.PERIOD_KIND, "Year", exact=True)
     expect(page).to_have_url(re.compile(r"period_kind=year(&|$)"))
-    expect(title(page)).to_have_text(re.compile(r"— Year$"))
+    expect(title(page)).to_have_text(re.compile(r", Year — Growth, year on year \(%\)$"))
     assert query(page)["measure"] == "yoy_pct"
 
     choose(page, ids.MEASURE, "Level", exact=True)
@@ -90,10 +90,10 @@ def test_switching_views_keeps_the_selection(page, live_server):
     expect(page.locator(f"#{ids.CHART} .scatterlayer .trace")).to_have_count(2)
     page.locator(".view-tabs").get_by_text("Ranking", exact=True).click()
     expect(page).to_have_url(re.compile(r"view=ranking"))
-    expect(title(page)).to_contain_text("Ranking — 2024")
+    expect(title(page)).to_contain_text(", 2024 — Level — provinces of China")
     expect(page.locator(f"#{ids.CHART} .barlayer .point").first).to_be_visible()
     page.locator(".view-tabs").get_by_text("Share of parent", exact=True).click()
-    expect(title(page)).to_contain_text("Share of the parent region")
+    expect(title(page)).to_contain_text("Share of the national total (%)")
     page.locator(".view-tabs").get_by_text("Map", exact=True).click()
     expect(page.locator(f"#{ids.CHART} .choroplethlocation").first).to_be_attached()
     assert query(page)["region"] == "440000,310000"
@@ -103,9 +103,9 @@ def test_the_map_draws_real_boundaries(page, live_server):
     page.goto(live_server.url + "?view=map&measure=level&period_kind=year")
     locations = page.locator(f"#{ids.CHART} path.choroplethlocation")
     expect(locations.first).to_be_attached()
-    assert locations.count() >= 34 + 1  # every province in grey, those with figures coloured on top
+    assert locations.count() == 34  # every province once: coloured by its figure, or in the no-data pattern
     assert len(locations.first.get_attribute("d")) > 50  # a real outline, not a tile
-    page.goto(live_server.url + "?view=map&region=441800&measure=level&period_kind=year")
+    page.goto(live_server.url + "?view=map&within=440000&measure=level&period_kind=year")
     expect(title(page)).to_contain_text("2024")
     expect(locations.first).to_be_attached()
     assert 21 <= locations.count() < 34  # Guangdong's 21 cities
@@ -114,8 +114,9 @@ def test_the_map_draws_real_boundaries(page, live_server):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_shared_link_answers_the_share_question(page, live_server, lang):
     page.goto(live_server.url + SHARE_QUESTION + f"&lang={lang}")
-    heading = {"zh": "排名 — 2023年1-7月", "en": "Ranking — Jan–Jul 2023"}[lang]
-    expect(title(page)).to_have_text(heading)
+    heading = {"zh": "汽车制造业，2023年1-7月 — 占全国比重 (%) — 全国各省份",
+               "en": "Automobile manufacturing, Jan–Jul 2023 — Share of the national total (%) — provinces of China"}[lang]
+    expect(title(page)).to_contain_text(heading)
     expect(page.locator(f"#{ids.CHART} .barlayer text").first).to_have_text("17.8")
     expect(page.locator("#kpi-share_pct .kpi-value")).to_have_text("17.8%")
     expect(page.locator(f"#{ids.TITLE}")).to_have_text({"zh": "区域产业统计", "en": "Regional industry statistics"}[lang])
@@ -141,7 +142,7 @@ def test_the_language_switch_translates_labels_names_and_numbers(page, live_serv
 
 def test_the_csv_download_is_the_table_and_the_sidecar_describes_it(page, live_server, tmp_path):
     page.goto(live_server.url + "?view=ranking&measure=level&period_kind=year")
-    expect(title(page)).to_contain_text("Ranking")
+    expect(title(page)).to_contain_text("provinces of China")
     shown = row_count(page)
     assert shown > 1
     names = set(page.locator(f"#{ids.TABLE} .ag-row [col-id=region]").all_text_contents())
@@ -184,7 +185,7 @@ def test_an_invalid_link_parameter_is_ignored_with_a_note(page, live_server):
     expect(note).to_contain_text("measure=bogus")
     expect(note).to_contain_text("foo=1")
     expect(note).to_contain_text("region=bad!code")
-    expect(title(page)).to_contain_text("Ranking")
+    expect(title(page)).to_contain_text("provinces of China")
     assert "measure=bogus" not in page.url and "foo" not in page.url
     page.locator(".view-tabs").get_by_text("Time series", exact=True).click()
     expect(title(page)).to_contain_text("Production")
@@ -208,5 +209,5 @@ def test_a_new_snapshot_is_served_on_the_next_interaction(browser, default_wareh
         os.replace(link, warehouse / "current")
         page.locator(".view-tabs").get_by_text("Ranking", exact=True).click()
         expect(page.locator(f"#{ids.SNAPSHOT}")).to_contain_text("20991231T000000000000Z-newdata")
-        expect(title(page)).to_contain_text("Ranking")
+        expect(title(page)).to_contain_text("provinces of China")
         context.close()

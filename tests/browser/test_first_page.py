@@ -74,11 +74,13 @@ def test_changing_the_indicator_changes_the_chart_and_the_csv_matches_the_table(
     assert seed[0]["source_published_date"] == "2023-08-25"
 
 
-def test_adding_a_region_adds_a_line(page, live_server):
-    page.goto(live_server.url)
+def test_adding_a_region_adds_its_lines_and_keeps_the_first_regions_colour(page, live_server):
+    page.goto(live_server.url + "?period_kind=year")
     expect(page.locator(f"#{ids.CHART} .gtitle")).to_contain_text("Production")
     lines = page.locator(f"#{ids.CHART} .scatterlayer .trace")
     expect(lines).to_have_count(1)
-    choose(page, ids.REGION, "China 中国")
+    colour = lines.first.locator("path.js-line").get_attribute("style")
+    choose(page, ids.REGION, "Shanghai 上海市")
     expect(lines).to_have_count(2)
-    expect(page.locator(f"#{ids.CHART} .legendtext")).to_have_text(["Guangdong", "China"])
+    expect(page.locator(f"#{ids.CHART} .legendtext")).to_have_text(["Guangdong", "Shanghai"])
+    assert lines.first.locator("path.js-line").get_attribute("style") == colour

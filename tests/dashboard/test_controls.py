@@ -60,3 +60,35 @@ def test_industry_hierarchy_is_indented(tables):
     options = normalise({"indicator": "enterprises"}, *tables, lang="en").options["industry"]
     by_code = {o["value"]: o["label"] for o in options}
     assert by_code["C367"].startswith("\u3000") and not by_code["C36"].startswith("\u3000\u3000")
+
+
+def test_options_narrow_to_the_selected_regions(default_warehouse, tables):
+    from dashboard.query import region_dimensions
+
+    snapshot = Warehouse(default_warehouse).snapshot()
+    result = normalise({"region": ["441800"]}, *tables, lang="en",
+                       dims_for=lambda regions: region_dimensions(snapshot, regions), lead="441800")
+    have = set(region_dimensions(snapshot, ("441800",))["indicator"])
+    assert {o["value"] for o in result.options["indicator"]} == have  # only what Qingyuan has
+    assert "production" not in have
+    assert result.state["indicator"] in have  # the view jumps to Qingyuan's first series
+
+
+def test_adding_a_region_without_the_series_jumps_to_its_first_series(default_warehouse, tables):
+    from dashboard.query import region_dimensions
+
+    snapshot = Warehouse(default_warehouse).snapshot()
+    requested = {"region": ["440000", "441800"], "indicator": "production", "product": "automobiles",
+                 "industry": "C36", "measure": "level", "period_kind": "ytd"}
+    jumped = normalise(requested, *tables, lang="en", dims_for=lambda r: region_dimensions(snapshot, r), lead="441800")
+    assert jumped.state["indicator"] != "production"
+    assert jumped.state["region"] == ["440000", "441800"]
+    kept = normalise(requested, *tables, lang="en", dims_for=lambda r: region_dimensions(snapshot, r), lead="310000")
+    assert kept.state["indicator"] == "production"  # Shanghai has the series: nothing moves
+
+
+def test_regions_are_found_by_chinese_english_pinyin_initials_and_code(tables):
+    result = normalise({}, *tables, lang="zh")
+    qingyuan = next(o for o in result.options["region"] if o["value"] == "441800")
+    for query in ("清远", "Qingyuan", "qy", "qingyuan", "441800"):
+        assert query in qingyuan["search"].lower() or query in qingyuan["search"]

@@ -29,3 +29,16 @@ def test_formula_like_text_is_neutralised_but_negative_numbers_stay_numbers():
 def test_large_values_are_written_in_full_not_rounded():
     text = to_csv_text(pd.DataFrame({"value": [145_980_000_000.0, 2_738_100.0, 17.8]}))
     assert text.splitlines()[1:] == ["145980000000", "2738100", "17.8"]
+
+
+def test_a_chinese_page_downloads_chinese_headers_and_filename(default_warehouse):
+    from dashboard.callbacks.downloads import _name, csv_frame
+    from dashboard.query import Warehouse, empty_result
+
+    snapshot = Warehouse(default_warehouse).snapshot()
+    state = {"lang": "zh", "indicator": "production", "view": "timeseries"}
+    assert _name(state, snapshot.snapshot_id, "csv", snapshot) == f"产量-时间序列-{snapshot.snapshot_id}.csv"
+    assert _name({**state, "lang": "en"}, snapshot.snapshot_id, "csv", snapshot).startswith("production-timeseries-")
+    columns = list(csv_frame(empty_result(), "zh").columns)
+    assert columns[:3] == ["地区代码", "地区名称（中文）", "地区名称（英文）"] and "数值" in columns
+    assert csv_frame(empty_result(), "en").columns[0] == "region_code"

@@ -17,10 +17,12 @@ def test_provinces_are_coloured_from_real_boundaries():
     provinces = boundaries("province")
     assert len(provinces["features"]) >= 34
     data = result([{"region_code": "440000", "value": 2_738_100.0}, {"region_code": "310000", "value": 1_000_000.0}])
-    figure = map_figure(data, provinces, "en", highlight=("440000",))
-    background, values = figure.data
-    assert background.type == values.type == "choropleth"
-    assert len(background.locations) == len(provinces["features"])
+    figure = map_figure(data, provinces, "en", highlight=("440000",), names={"110000": "Beijing"})
+    no_data, _marks, values = figure.data
+    assert no_data.type == values.type == "choropleth"
+    assert len(no_data.locations) == len(provinces["features"]) - 2  # every region without a figure
+    assert "440000" not in no_data.locations
+    assert "Beijing: No figure" in no_data.hovertext
     assert list(values.locations) == ["440000", "310000"]
     assert list(values.z) == [2.7381, 1.0]
     assert values.featureidkey == "properties.code"
@@ -28,6 +30,17 @@ def test_provinces_are_coloured_from_real_boundaries():
     widths = list(values.marker.line.width)
     assert widths[0] > widths[1]
     assert "A source" in values.hovertext[0]
+
+
+def test_no_data_is_a_pattern_outside_the_scale_with_its_own_legend_entry():
+    provinces = boundaries("province")
+    figure = map_figure(result([{"region_code": "440000", "value": 2.0}]), provinces, "zh")
+    no_data, marks, values = figure.data
+    assert no_data.colorscale[0][1] == no_data.colorscale[-1][1] == "#e9e4da"  # one flat fill, not a shade of blue
+    assert values.colorscale[0][1] != "#e9e4da"
+    assert marks.type == "scattergeo" and marks.showlegend and marks.name == "无数据"
+    assert len(marks.lon) == len(no_data.locations) and marks.marker.symbol == "x-thin-open"
+    assert not values.showlegend
 
 
 def test_a_provinces_cities_only():
@@ -54,9 +67,9 @@ def test_by_url_the_figure_names_the_layer_and_carries_no_shapes():
     data = result([{"region_code": c, "value": float(i + 1)} for i, c in enumerate(codes)])
     url = boundaries_url("city")
     figure = map_figure(data, cities, "en", highlight=("440300",), geojson_url=url)
-    background, values = figure.data
-    assert background.geojson == values.geojson == url
-    assert len(background.locations) == len(codes) == len(values.locations)
+    (values,) = figure.data  # every city has a figure: no "no data" layer
+    assert values.geojson == url
+    assert len(values.locations) == len(codes)
     assert "A source" in values.hovertext[0]
     embedded = len(map_figure(data, cities, "en").to_json())
     by_url = len(figure.to_json())
@@ -67,8 +80,10 @@ def test_by_url_the_figure_names_the_layer_and_carries_no_shapes():
 def test_a_provinces_cities_by_url_draw_only_that_province():
     shapes = features_of(boundaries("city"), parent="440000")
     figure = map_figure(result([{"region_code": "440300", "value": 3.0}]), shapes, "en", geojson_url=boundaries_url("city"))
-    background, values = figure.data
-    assert len(background.locations) == 21 and all(c.startswith("44") for c in background.locations)
+    no_data, marks, values = figure.data
+    assert no_data.geojson == values.geojson == boundaries_url("city")  # the no-data layer names the URL too
+    assert len(no_data.locations) == 20 and all(c.startswith("44") for c in no_data.locations)
+    assert len(marks.lon) == 20
     assert list(values.locations) == ["440300"]
 
 
