@@ -17,6 +17,7 @@ from dashboard.guard import callback_failed, install_guard
 from dashboard.layout import build_layout, page_lang
 from dashboard.params import browser_rules
 from dashboard.query import Warehouse
+from dashboard.responsecache import install_response_cache
 from dashboard.review import register_review, register_review_disabled
 from dashboard.routes import register_routes
 from dashboard.runs import register_run_status
@@ -56,5 +57,7 @@ def create_app(config: Config | None = None) -> Dash:
         register_review(app.server, config, warehouse)
     else:
         register_review_disabled(app.server)
-    add_security_headers(app)  # last: it hashes every inline clientside script registered above
+    add_security_headers(app)  # it hashes every inline clientside script registered above
+    # Last: its hook decides on the app's own answer, before the hooks above add to it.
+    install_response_cache(app.server, cache, warehouse.current_id, config.response_cache_mb * 2**20)
     return app

@@ -28,3 +28,5 @@ class Config:
     reference: Path = Path("data/reference")
     #: Seconds an entry lives (it is keyed by snapshot id, so it can only ever be right or unused).
     cache_timeout_s: int = 24 * 3600
+    #: Whole responses kept per process for repeated requests (:mod:`dashboard.responsecache`); 0: off.
+    response_cache_mb: int = 64
