@@ -15,6 +15,7 @@ from dashboard.figures.common import (
     series_colours,
     x_positions,
 )
+from dashboard.figures.spec import FigureSpec
 from dashboard.figures.timeseries import MARKERS
 from dashboard.i18n import t
 
@@ -33,7 +34,7 @@ def share_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colours: di
     if data.empty:
         return empty_figure(t("no_share", lang))
     single = data[["period_start", "period_end"]].drop_duplicates().shape[0] == 1
-    figure = go.Figure()
+    figure = FigureSpec()
     colours = colours or {}
     fallback = series_colours(list(dict.fromkeys(data["region_code"])))
     for code, group in data.groupby("region_code", sort=False):
@@ -65,4 +66,4 @@ def share_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colours: di
         yaxis={"title": {"text": "%"}, "rangemode": "tozero"}, hoverlabel={"align": "left"},
         showlegend=not single,
     )
-    return figure
+    return figure.figure()

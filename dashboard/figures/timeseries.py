@@ -17,6 +17,7 @@ from dashboard.figures.common import (
     wrap,
     x_positions,
 )
+from dashboard.figures.spec import FigureSpec
 from dashboard.formatting import choose_scale, unit_label
 from dashboard.i18n import MEASURE_LABELS, label, t
 
@@ -69,7 +70,7 @@ def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colour
     single_period = data[["period_start", "period_end"]].drop_duplicates().shape[0] == 1
     kinds = set(data["period_kind"])
     month_of_year = not single_period and len(kinds) == 1 and next(iter(kinds)) in MONTH_OF_YEAR_KINDS
-    figure = go.Figure()
+    figure = FigureSpec()
     if single_period:
         for code, group in data.groupby("region_code", sort=False):
             name = region_name(group.iloc[0], lang)
@@ -106,10 +107,10 @@ def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colour
         figure.update_yaxes(autorange="reversed")
     if single_period:
         figure.update_layout(xaxis={"title": {"text": period_text(data.iloc[0], lang)}}, showlegend=False)
-    return figure
+    return figure.figure()
 
 
-def _mark_breaks(figure: go.Figure, data: pd.DataFrame, breaks: list[tuple], lang: str, *, month_of_year: bool) -> None:
+def _mark_breaks(figure: FigureSpec, data: pd.DataFrame, breaks: list[tuple], lang: str, *, month_of_year: bool) -> None:
     """Say on the chart where the series breaks (e.g. 2025: vehicles counted where they are built)."""
     first, last = min(data["period_start"]), max(data["period_end"])
     shown = [(d, note) for d, note in breaks if first < d <= last]
@@ -119,8 +120,8 @@ def _mark_breaks(figure: go.Figure, data: pd.DataFrame, breaks: list[tuple], lan
     for when, _note in shown:
         if month_of_year:
             for trace in figure.data:
-                if isinstance(trace.meta, dict) and trace.meta.get("year", 0) >= when.year:
-                    trace.name = f"{trace.name} ⟂"
+                if isinstance(trace.get("meta"), dict) and trace["meta"].get("year", 0) >= when.year:
+                    trace["name"] = f"{trace['name']} ⟂"
         else:
             figure.add_vline(x=when.year if set(data["period_kind"]) == {"year"} else when, line_dash="dash",
                              line_color="#8a5a00", line_width=1)
@@ -151,7 +152,7 @@ def shade(colour: str, age: int) -> str:
     return f"#{r:02X}{g:02X}{b:02X}"
 
 
-def _month_of_year_traces(figure: go.Figure, data: pd.DataFrame, lang: str, divisor: float, colours: dict,
+def _month_of_year_traces(figure: FigureSpec, data: pd.DataFrame, lang: str, divisor: float, colours: dict,
                           fallback: dict, extra: dict) -> None:
     """One trace per region and year, over the month the period ends in (Jan–Feb sits at Feb).
 
@@ -186,7 +187,7 @@ def _month_of_year_traces(figure: go.Figure, data: pd.DataFrame, lang: str, divi
                         title={"text": t("axis_ytd" if kind == "ytd" else "axis_month", lang)})
 
 
-def _time_traces(figure: go.Figure, data: pd.DataFrame, lang: str, divisor: float, colours: dict,
+def _time_traces(figure: FigureSpec, data: pd.DataFrame, lang: str, divisor: float, colours: dict,
                  fallback: dict, extra: dict) -> None:
     """A line per region over time; periods of another length (a 3-year span among 5-year ones)
     get a trace of their own, so no segment joins two lengths."""
