@@ -71,20 +71,21 @@ def region_choices(regions: pd.DataFrame, counts: pd.DataFrame, within: str, lan
     the province picker scopes the city list.
     """
     have = set(counts["code"])
-    frame = regions[regions["code"].isin(have)].copy()
-    frame["rank"] = frame["level"].map(LEVEL_ORDER).fillna(9)
-    frame["province"] = frame.apply(lambda r: r["code"] if r["level"] == "province" else r["parent_code"], axis=1)
+    frame = regions[regions["code"].isin(have)]
+    level = frame["level"]
+    province = frame["code"].where(level == "province", frame["parent_code"])
     if within:
-        frame = frame[(frame["province"] == within) | (frame["level"] == "country")]
-    frame = frame.sort_values(["rank"]).copy()
-    frame["group"] = frame.apply(lambda r: "" if r["level"] == "country" else r["province"], axis=1)
-    frame["order"] = frame["level"].map({"country": 0, "province": 1}).fillna(2)
-    frame = frame.sort_values(["group", "order", "code"])
+        keep = ((province == within) | (level == "country")).to_numpy()
+        frame, level, province = frame[keep], level[keep], province[keep]
+    frame = frame.assign(group=province.where(level != "country", ""),
+                         order=level.map({"country": 0, "province": 1}).fillna(2))
+    frame = frame.sort_values(["group", "order", "code"], kind="stable")
     choices = []
-    for row in frame.itertuples():
-        indent = "\u3000" if row.level in ("city", "county") else ""
-        choices.append({"label": indent + region_label(row, lang), "value": row.code,
-                        "search": search_text(row.code, row.name_zh, row.name_en)})
+    for code, level_, name_zh, name_en in zip(frame["code"], frame["level"], frame["name_zh"], frame["name_en"],
+                                              strict=True):
+        indent = "\u3000" if level_ in ("city", "county") else ""
+        choices.append({"label": indent + _both(name_zh, name_en, lang), "value": code,
+                        "search": search_text(code, name_zh, name_en)})
     return choices
 
 

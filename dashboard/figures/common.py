@@ -66,6 +66,17 @@ def qualified_value(row: pd.Series, lang: str, *, measure: str | None = None) ->
     return f"{prefix} {value}".strip()
 
 
+#: The columns :func:`hover_text` reads (a frame cut to them converts to dicts several times faster).
+HOVER_COLUMNS = ("region_code", "region_name_zh", "region_name_en", "period_start", "period_end", "period_kind",
+                 "value", "unit", "measure", "qualifier", "status", "source_id", "source_title",
+                 "source_published_date", "source_publisher")
+
+
+def hover_rows(frame: pd.DataFrame) -> list[dict]:
+    """``frame``'s rows as dicts of the hover columns it has."""
+    return frame[[c for c in HOVER_COLUMNS if c in frame.columns]].to_dict("records")
+
+
 def hover_text(row: pd.Series, lang: str, *, extra: str = "") -> str:
     """Region, period, value, status and the source of one point: publisher, title (wrapped,
     never cut), publication date. ``extra``: a line saying how a computed point was computed."""

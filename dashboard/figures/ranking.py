@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import FONT, empty_figure, hover_text, light_template, period_text, region_name
+from dashboard.figures.common import (
+    FONT,
+    empty_figure,
+    hover_rows,
+    hover_text,
+    light_template,
+    period_text,
+    region_name,
+)
 from dashboard.figures.spec import FigureSpec
 from dashboard.formatting import choose_scale, unit_label
 from dashboard.i18n import MEASURE_LABELS, label, t
@@ -63,7 +71,7 @@ def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...]
     figure.add_bar(
             x=data["value"] / divisor, y=names, orientation="h",
             marker={"color": fills, "line": {"color": colours, "width": 2}},
-            hovertext=[hover_text(row, lang) for row in data.to_dict("records")], hoverinfo="text",
+            hovertext=[hover_text(row, lang) for row in hover_rows(data)], hoverinfo="text",
             customdata=data["region_code"], text=[f"{v / divisor:,.4g}" for v in data["value"]],
             textposition="outside", cliponaxis=False,
     )

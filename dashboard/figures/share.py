@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from dashboard.figures.common import (
     FONT,
     empty_figure,
+    hover_rows,
     hover_text,
     light_template,
     period_text,
@@ -41,7 +42,7 @@ def share_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colours: di
         group = group.sort_values(["period_end", "status"])
         name = region_name(group.iloc[0], lang)
         colour = colours.get(code, fallback[code])
-        hover = [hover_text(row, lang) for row in group.to_dict("records")]
+        hover = [hover_text(row, lang) for row in hover_rows(group)]
         if single:
             figure.add_bar(x=[name] * len(group), y=group["value"], name=name, marker_color=colour,
                            hovertext=hover, hoverinfo="text", text=[f"{v:.3g}%" for v in group["value"]],

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from dashboard.figures.common import (
     FONT,
     empty_figure,
+    hover_rows,
     hover_text,
     light_template,
     month_tick,
@@ -134,7 +135,13 @@ def _mark_breaks(figure: FigureSpec, data: pd.DataFrame, breaks: list[tuple], la
 
 def _hover(group: pd.DataFrame, lang: str, extra: dict) -> list[str]:
     # dicts: iterrows costs ~0.1 ms a row
-    return [hover_text(row, lang, extra=extra.get(i, "")) for i, row in zip(group.index, group.to_dict("records"), strict=True)]
+    return [hover_text(row, lang, extra=extra.get(i, "")) for i, row in zip(group.index, hover_rows(group), strict=True)]
+
+
+def _hover_by_row(data: pd.DataFrame, lang: str, extra: dict) -> pd.Series:
+    """Every row's hover text, computed once for the chart (not once per trace: ``to_dict`` of a
+    small group costs about as much as of the whole frame)."""
+    return pd.Series(_hover(data, lang, extra), index=data.index, dtype=object)
 
 
 def in_selection_order(data: pd.DataFrame, colours: dict) -> list[str]:
@@ -164,20 +171,22 @@ def _month_of_year_traces(figure: FigureSpec, data: pd.DataFrame, lang: str, div
     regions = in_selection_order(data, colours)
     years = sorted(set(data["_year"]), reverse=True)  # latest first: the legend reads from the newest year
     several = len(regions) > 1
+    hover = _hover_by_row(data, lang, extra)
+    groups = {key: group for key, group in data.sort_values("_month", kind="stable").groupby(["region_code", "_year"], sort=False)}
     for code in regions:
-        rows = data[data["region_code"] == code]
-        name = region_name(rows.iloc[0], lang)
+        name = None
         for index, year in enumerate(years):
-            group = rows[rows["_year"] == year].sort_values("_month")
-            if group.empty:
+            group = groups.get((code, year))
+            if group is None:
                 continue
+            name = name or region_name(group.iloc[0], lang)
             colour = shade(colours.get(code, fallback[code]), index)
             figure.add_scatter(
                 x=group["_month"], y=group["value"] / divisor, name=f"{name} {year}" if several else str(year),
                 mode="lines+markers", legendgroup=code if several else str(year),
                 line={"color": colour, "width": 2.5 if index == 0 else 1.8, "dash": DASHES[index % len(DASHES)]},
                 marker={"symbol": [MARKERS.get(s, "circle") for s in group["status"]], "size": 9, "color": colour},
-                hovertext=_hover(group, lang, extra), hoverinfo="text", customdata=group["source_id"],
+                hovertext=hover[group.index].tolist(), hoverinfo="text", customdata=group["source_id"],
                 meta={"region": code, "year": int(year), "kind": kind},
             )
     months = sorted(set(data["_month"]))
@@ -193,8 +202,10 @@ def _time_traces(figure: FigureSpec, data: pd.DataFrame, lang: str, divisor: flo
     get a trace of their own, so no segment joins two lengths."""
     data = data.assign(_length=[months_long(r) for r in data[["period_start", "period_end"]].to_dict("records")])
     several_lengths = data["_length"].nunique() > 1
+    hover = _hover_by_row(data, lang, extra)
+    by_region = dict(tuple(data.groupby("region_code", sort=False)))
     for code in in_selection_order(data, colours):
-        rows = data[data["region_code"] == code]
+        rows = by_region[code]
         colour = colours.get(code, fallback[code])
         name = region_name(rows.iloc[0], lang)
         for length, group in rows.groupby("_length", sort=True):
@@ -209,6 +220,6 @@ def _time_traces(figure: FigureSpec, data: pd.DataFrame, lang: str, divisor: flo
                 mode="lines+markers", legendgroup=code,
                 line={"color": colour, "width": 2},
                 marker={"symbol": [MARKERS.get(s, "circle") for s in group["status"]], "size": 9, "color": colour},
-                hovertext=_hover(group, lang, extra), hoverinfo="text", customdata=group["source_id"],
+                hovertext=hover[group.index].tolist(), hoverinfo="text", customdata=group["source_id"],
                 meta={"region": code, "months": int(length)},
             )
