@@ -106,17 +106,13 @@ def search_text(code: str, name_zh: str | None, name_en: str | None) -> str:
 def industry_choices(industries: pd.DataFrame, codes: list[str], lang: str) -> list[dict]:
     """Industries with data, indented by depth in the classification (C → C36 → C367)."""
     parents = dict(zip(industries["code"], industries["parent_code"], strict=False))
-    names = industries.set_index("code")
+    names = dict(zip(industries["code"], industries["name_zh" if lang == "zh" else "name_en"], strict=False))
     choices = []
     for code in sorted(codes, key=lambda c: (c.startswith("X-"), c)):
         depth, parent = 0, parents.get(code)
         while parent and depth < 6:
             depth, parent = depth + 1, parents.get(parent)
-        name = code
-        if code in names.index:
-            row = names.loc[code]
-            name = (row["name_zh"] if lang == "zh" else row["name_en"]) or code
-        choices.append({"label": "\u3000" * max(depth - 1, 0) + name, "value": code})
+        choices.append({"label": "\u3000" * max(depth - 1, 0) + (names.get(code) or code), "value": code})
     return choices
 
 

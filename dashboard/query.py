@@ -424,8 +424,10 @@ def _from_slices(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
             if len(rows) <= MEMO_MAX_ROWS:
                 snapshot.cache.put(snapshot.snapshot_id, "series_slice", (series, region), rows)
     # Empty slices are left out: their columns may have lost their dtypes (``str``) on the way through the cache.
-    parts = [slices[r] for r in regions if len(slices[r])] or [slices[regions[0]]]
-    return _narrowed(pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0], filters)
+    # Each is narrowed before the concatenation, which then copies only the rows asked for.
+    parts = [_narrowed(slices[r], filters) for r in regions if len(slices[r])] or [_narrowed(slices[regions[0]], filters)]
+    kept = [part for part in parts if len(part)] or parts[:1]
+    return pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
 
 
 def _narrowed(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -524,10 +526,15 @@ def period_bounds(snapshot: Snapshot) -> tuple[date, date]:
     return pd.Timestamp(row["lo"].iloc[0]).date(), pd.Timestamp(row["hi"].iloc[0]).date()
 
 
-def _memo(snapshot: Snapshot, key: str, compute) -> pd.DataFrame:
+def snapshot_memo(snapshot: Snapshot, key: str, compute: Callable[[], object]):
+    """``compute()`` once per snapshot and process, for what depends on the snapshot alone (reference
+    tables, lookups built from them); callers must not change what they get."""
     if key not in snapshot.memo:
         snapshot.memo[key] = compute()
     return snapshot.memo[key]
+
+
+_memo = snapshot_memo
 
 
 def dimension_options(snapshot: Snapshot) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from dashboard.config import Config
 from dashboard.figures.kpi import kpi_cards
 from dashboard.i18n import t
 from dashboard.provenance import source_summary, sources_panel
-from dashboard.query import Warehouse, reference_table
+from dashboard.query import Warehouse, reference_table, snapshot_memo
 from dashboard.table import column_defs, table_rows
 from dashboard.urlstate import to_query
 from dashboard.viewcache import cached_view
@@ -32,14 +32,20 @@ def snapshot_line(snapshot, lang: str) -> str:
 
 
 def publishers(snapshot) -> dict[str, str]:
-    """Source id → publisher, for derivations in words."""
-    sources = reference_table(snapshot, "sources")
-    return dict(zip(sources["code"], sources["publisher"].fillna(sources["code"]), strict=True))
+    """Source id → publisher, for derivations in words (once per snapshot: thousands of sources)."""
+    def compute() -> dict[str, str]:
+        sources = reference_table(snapshot, "sources")
+        return dict(zip(sources["code"], sources["publisher"].fillna(sources["code"]), strict=True))
+
+    return snapshot_memo(snapshot, "publishers", compute)
 
 
 def region_names(snapshot, lang: str) -> dict[str, str]:
-    regions = reference_table(snapshot, "regions")
-    return dict(zip(regions["code"], regions["name_zh" if lang == "zh" else "name_en"], strict=True))
+    def compute() -> dict[str, str]:
+        regions = reference_table(snapshot, "regions")
+        return dict(zip(regions["code"], regions["name_zh" if lang == "zh" else "name_en"], strict=True))
+
+    return snapshot_memo(snapshot, f"region_names:{lang}", compute)
 
 
 def cite_text(snapshot, state: dict, drawn, search: str) -> str:

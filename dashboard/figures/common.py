@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from dashboard.figures.spec import FigureSpec, template_layout
 from dashboard.formatting import format_value
 from dashboard.i18n import QUALIFIER_LABELS, STATUS_LABELS, label, t
+from dashboard.records import records
 
 
 def light_template() -> dict:
@@ -74,7 +75,7 @@ HOVER_COLUMNS = ("region_code", "region_name_zh", "region_name_en", "period_star
 
 def hover_rows(frame: pd.DataFrame) -> list[dict]:
     """``frame``'s rows as dicts of the hover columns it has."""
-    return frame[[c for c in HOVER_COLUMNS if c in frame.columns]].to_dict("records")
+    return records(frame, HOVER_COLUMNS)
 
 
 def hover_text(row: pd.Series, lang: str, *, extra: str = "") -> str:
