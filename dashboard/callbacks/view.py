@@ -7,9 +7,11 @@ round trip before the render and no chance of the two seeing different snapshots
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from urllib.parse import urlencode
 
+import orjson
 from dash import Dash, Input, Output, ctx, dcc, html, no_update
 from flask import has_request_context, request
 
@@ -24,6 +26,14 @@ from dashboard.table import column_defs, table_rows
 from dashboard.urlstate import to_query
 from dashboard.viewcache import cached_view
 from dashboard.views import build_view
+
+#: The stored state's key holding the fingerprint of the options the page shows.
+OPTIONS_KEY = "options"
+
+
+def options_fingerprint(option_lists: list) -> str:
+    """A short digest of every dropdown's options (labels and values, in order)."""
+    return hashlib.blake2b(orjson.dumps(option_lists), digest_size=8).hexdigest()
 
 
 def snapshot_line(snapshot, lang: str) -> str:
@@ -137,8 +147,14 @@ def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
         drawn = cached_view(snapshot, state, build_view)  # shared by every worker and node (dashboard.cache)
         rows = drawn.rows
         message = page_message(drawn, state, lang)
+        # The dropdowns' options only when they changed: the page holds what the last answer sent
+        # (its fingerprint is kept in the stored state), and unchanged lists of hundreds of regions
+        # would otherwise be sent, parsed and re-rendered on every click.
+        fingerprint = options_fingerprint(resolved.option_lists)
+        unchanged = isinstance(stored, dict) and stored.get(OPTIONS_KEY) == fingerprint
+        state = {**state, OPTIONS_KEY: fingerprint}
         return (
-            *resolved.option_lists, *[state[k] for k in KEYS],
+            *([no_update] * len(CONTROLS) if unchanged else resolved.option_lists), *[state[k] for k in KEYS],
             # The language control only when it changes: setting it fires the texts' and run banner's
             # callbacks, which a filter change must not (one request per interaction).
             ["all"] if state.get("source") == "all" else [], state["view"], lang if lang != asked_lang else no_update,
