@@ -7,9 +7,11 @@ round trip before the render and no chance of the two seeing different snapshots
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from urllib.parse import urlencode
 
+import orjson
 from dash import Dash, Input, Output, ctx, dcc, html, no_update
 from flask import has_request_context, request
 
@@ -19,11 +21,19 @@ from dashboard.config import Config
 from dashboard.figures.kpi import kpi_cards
 from dashboard.i18n import t
 from dashboard.provenance import source_summary, sources_panel
-from dashboard.query import Warehouse, reference_table
+from dashboard.query import Warehouse, reference_table, snapshot_memo
 from dashboard.table import column_defs, table_rows
 from dashboard.urlstate import to_query
 from dashboard.viewcache import cached_view
 from dashboard.views import build_view
+
+#: The stored state's key holding the fingerprint of the options the page shows.
+OPTIONS_KEY = "options"
+
+
+def options_fingerprint(option_lists: list) -> str:
+    """A short digest of every dropdown's options (labels and values, in order)."""
+    return hashlib.blake2b(orjson.dumps(option_lists), digest_size=8).hexdigest()
 
 
 def snapshot_line(snapshot, lang: str) -> str:
@@ -32,14 +42,20 @@ def snapshot_line(snapshot, lang: str) -> str:
 
 
 def publishers(snapshot) -> dict[str, str]:
-    """Source id → publisher, for derivations in words."""
-    sources = reference_table(snapshot, "sources")
-    return dict(zip(sources["code"], sources["publisher"].fillna(sources["code"]), strict=True))
+    """Source id → publisher, for derivations in words (once per snapshot: thousands of sources)."""
+    def compute() -> dict[str, str]:
+        sources = reference_table(snapshot, "sources")
+        return dict(zip(sources["code"], sources["publisher"].fillna(sources["code"]), strict=True))
+
+    return snapshot_memo(snapshot, "publishers", compute)
 
 
 def region_names(snapshot, lang: str) -> dict[str, str]:
-    regions = reference_table(snapshot, "regions")
-    return dict(zip(regions["code"], regions["name_zh" if lang == "zh" else "name_en"], strict=True))
+    def compute() -> dict[str, str]:
+        regions = reference_table(snapshot, "regions")
+        return dict(zip(regions["code"], regions["name_zh" if lang == "zh" else "name_en"], strict=True))
+
+    return snapshot_memo(snapshot, f"region_names:{lang}", compute)
 
 
 def cite_text(snapshot, state: dict, drawn, search: str) -> str:
@@ -131,8 +147,14 @@ def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
         drawn = cached_view(snapshot, state, build_view)  # shared by every worker and node (dashboard.cache)
         rows = drawn.rows
         message = page_message(drawn, state, lang)
+        # The dropdowns' options only when they changed: the page holds what the last answer sent
+        # (its fingerprint is kept in the stored state), and unchanged lists of hundreds of regions
+        # would otherwise be sent, parsed and re-rendered on every click.
+        fingerprint = options_fingerprint(resolved.option_lists)
+        unchanged = isinstance(stored, dict) and stored.get(OPTIONS_KEY) == fingerprint
+        state = {**state, OPTIONS_KEY: fingerprint}
         return (
-            *resolved.option_lists, *[state[k] for k in KEYS],
+            *([no_update] * len(CONTROLS) if unchanged else resolved.option_lists), *[state[k] for k in KEYS],
             # The language control only when it changes: setting it fires the texts' and run banner's
             # callbacks, which a filter change must not (one request per interaction).
             ["all"] if state.get("source") == "all" else [], state["view"], lang if lang != asked_lang else no_update,
