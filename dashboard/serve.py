@@ -95,7 +95,21 @@ class DashboardApplication(BaseApplication):
     def load(self):
         from dashboard.app import create_app
 
+        use_system_allocator()
         return create_app(self.dashboard_config).server
+
+
+def use_system_allocator() -> None:
+    """Arrow buffers from the C library's ``malloc`` instead of pyarrow's bundled jemalloc, in this worker.
+
+    Why: a streamed download allocates and frees a few MB per batch in the CSV pool's threads;
+    jemalloc keeps what its per-thread arenas held. Measured on a 1 M-row CSV download (5,000-row
+    batches): the first download grew the process by 110–116 MB and kept 53–63 MB with jemalloc
+    (and with mimalloc), 63 MB and 20 MB with the system allocator, at the same speed.
+    """
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
 
 
 def serve(config: Config, options: ServeOptions) -> None:

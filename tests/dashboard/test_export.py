@@ -42,3 +42,22 @@ def test_a_chinese_page_downloads_chinese_headers_and_filename(default_warehouse
     columns = list(csv_frame(empty_result(), "zh").columns)
     assert columns[:3] == ["地区代码", "地区名称（中文）", "地区名称（英文）"] and "数值" in columns
     assert csv_frame(empty_result(), "en").columns[0] == "region_code"
+
+
+def test_a_streamed_batch_is_neutralised_cell_by_cell_like_a_frame():
+    """Every slice of a text column (Arrow offsets not starting at 0), plain and large strings,
+    empty cells and nulls: the batch path prefixes exactly the cells :func:`neutralise_text` does."""
+    import pyarrow as pa
+
+    from dashboard.export import neutralise_batch, neutralise_text
+
+    cells = ["=1+1", "ok", None, "", "-3", "中文", "@x", "\tq", "a=b", "\r", "+", "广东=省"]
+    for kind in (pa.string(), pa.large_string()):
+        column = pa.array(cells, type=kind)
+        for start in range(len(cells)):
+            for stop in range(start, len(cells) + 1):
+                part = column.slice(start, stop - start)
+                batch = pa.record_batch([part, pa.array(range(len(part)))], names=["text", "n"])
+                out = neutralise_batch(batch)
+                assert out.column(0).to_pylist() == [neutralise_text(c) for c in cells[start:stop]], (kind, start, stop)
+                assert out.column(0).type == kind and out.column(1).to_pylist() == list(range(len(part)))
