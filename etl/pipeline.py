@@ -27,6 +27,7 @@ from etl.derive import (
     derive_all,
     with_derived_source,
 )
+from etl.derive.engine import release_unused_memory, to_arrow
 from etl.inputs import (
     DEFAULT_RAW,
     DEFAULT_REFERENCE,
@@ -184,15 +185,20 @@ def prepare(
     normalised.cells = None  # only the checks read the cells as printed
     if report is not None:
         report.extend(problems)
+    # The derive stage works on Arrow: the pandas rows are handed over as Arrow and dropped, so
+    # one copy of the rows lives on (the derive stage's memory is DuckDB's, bounded).
+    rows = {"observations": to_arrow(normalised.observations)}
+    del normalised.observations
+    release_unused_memory()
     derived = guarded("(all files)", "deriving figures", problems, lambda: derive_all(
-        normalised.observations,
+        rows.pop("observations"),
         reference.tables["regions"],
         reference.tables.get("series_breaks"),
         order_by=WAREHOUSE_ORDER,
+        dates_as_objects=True,
     ))
     if derived is None:
         raise InputError(problems)
-    del normalised.observations  # the derive stage holds the rows now (as Arrow): one copy, not two
     tables: dict[str, tuple[object, object]] = {
         "observations": (derived.output, OBSERVATIONS_SCHEMA),
         "sources": (with_derived_source(normalised.sources), SOURCES_SCHEMA),

@@ -221,16 +221,20 @@ def derive_all(
     breaks: pd.DataFrame | None = None,
     *,
     order_by: Sequence[str] | None = None,
+    dates_as_objects: bool | None = None,
 ) -> DeriveResult:
     """Add derived observations; build the reconciliation, target-progress and breaks tables.
 
     ``breaks`` is the reference table of break rules (``series_breaks.csv``); the publishers'
     ``b`` flags are read from the observations. ``order_by`` sorts the output table (the
     warehouse's order); without it, published rows keep their order and derived rows follow.
+    ``dates_as_objects``: whether ``DeriveResult.observations`` has dates as ``datetime.date``
+    (default: as the input has them).
     """
-    dates_as_objects = isinstance(observations, pd.DataFrame) and not pd.api.types.is_datetime64_any_dtype(
-        observations[DATE_COLUMNS[0]]
-    )
+    if dates_as_objects is None:
+        dates_as_objects = isinstance(observations, pd.DataFrame) and not pd.api.types.is_datetime64_any_dtype(
+            observations[DATE_COLUMNS[0]]
+        )
     workspace = Workspace(observations, regions, breaks)
     try:
         workspace.con.execute(f"CREATE TEMP TABLE derived AS {_derived_table_sql(workspace.n)}")

@@ -120,6 +120,13 @@ def to_arrow(observations: pd.DataFrame | pa.Table) -> pa.Table:
     return table.append_column("_rid", pa.array(np.arange(table.num_rows, dtype="int64")))
 
 
+def release_unused_memory() -> None:
+    """Give the memory of freed Arrow buffers back to the system now, not after the allocator's
+    decay: the derive stage's DuckDB allocates from its own heap, so memory pandas and Arrow
+    no longer use would otherwise still count in the run's peak."""
+    pa.default_memory_pool().release_unused()
+
+
 def regions_arrow(regions: pd.DataFrame) -> pa.Table:
     """The columns of the regions table the derivations read, as text."""
     frame = pd.DataFrame(
