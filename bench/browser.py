@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from dashboard import ids
 
 CHROMIUM = "/usr/bin/chromium"
+#: How Debian's Chromium is started here, by the browser tests (tests/browser/conftest.py) and the
+#: bench alike: headless, no sandbox (root), and no background networking, whose connections this
+#: machine's closed network refuses.
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
