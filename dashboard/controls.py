@@ -71,20 +71,21 @@ def region_choices(regions: pd.DataFrame, counts: pd.DataFrame, within: str, lan
     the province picker scopes the city list.
     """
     have = set(counts["code"])
-    frame = regions[regions["code"].isin(have)].copy()
-    frame["rank"] = frame["level"].map(LEVEL_ORDER).fillna(9)
-    frame["province"] = frame.apply(lambda r: r["code"] if r["level"] == "province" else r["parent_code"], axis=1)
+    frame = regions[regions["code"].isin(have)]
+    level = frame["level"]
+    province = frame["code"].where(level == "province", frame["parent_code"])
     if within:
-        frame = frame[(frame["province"] == within) | (frame["level"] == "country")]
-    frame = frame.sort_values(["rank"]).copy()
-    frame["group"] = frame.apply(lambda r: "" if r["level"] == "country" else r["province"], axis=1)
-    frame["order"] = frame["level"].map({"country": 0, "province": 1}).fillna(2)
-    frame = frame.sort_values(["group", "order", "code"])
+        keep = ((province == within) | (level == "country")).to_numpy()
+        frame, level, province = frame[keep], level[keep], province[keep]
+    frame = frame.assign(group=province.where(level != "country", ""),
+                         order=level.map({"country": 0, "province": 1}).fillna(2))
+    frame = frame.sort_values(["group", "order", "code"], kind="stable")
     choices = []
-    for row in frame.itertuples():
-        indent = "\u3000" if row.level in ("city", "county") else ""
-        choices.append({"label": indent + region_label(row, lang), "value": row.code,
-                        "search": search_text(row.code, row.name_zh, row.name_en)})
+    for code, level_, name_zh, name_en in zip(frame["code"], frame["level"], frame["name_zh"], frame["name_en"],
+                                              strict=True):
+        indent = "\u3000" if level_ in ("city", "county") else ""
+        choices.append({"label": indent + _both(name_zh, name_en, lang), "value": code,
+                        "search": search_text(code, name_zh, name_en)})
     return choices
 
 
@@ -105,17 +106,13 @@ def search_text(code: str, name_zh: str | None, name_en: str | None) -> str:
 def industry_choices(industries: pd.DataFrame, codes: list[str], lang: str) -> list[dict]:
     """Industries with data, indented by depth in the classification (C → C36 → C367)."""
     parents = dict(zip(industries["code"], industries["parent_code"], strict=False))
-    names = industries.set_index("code")
+    names = dict(zip(industries["code"], industries["name_zh" if lang == "zh" else "name_en"], strict=False))
     choices = []
     for code in sorted(codes, key=lambda c: (c.startswith("X-"), c)):
         depth, parent = 0, parents.get(code)
         while parent and depth < 6:
             depth, parent = depth + 1, parents.get(parent)
-        name = code
-        if code in names.index:
-            row = names.loc[code]
-            name = (row["name_zh"] if lang == "zh" else row["name_en"]) or code
-        choices.append({"label": "\u3000" * max(depth - 1, 0) + name, "value": code})
+        choices.append({"label": "\u3000" * max(depth - 1, 0) + (names.get(code) or code), "value": code})
     return choices
 
 
@@ -132,6 +129,7 @@ def normalise(
     strict: bool = False,
     dims_for: Callable[[tuple[str, ...]], pd.DataFrame] | None = None,
     lead: str | None = None,
+    choices_for: Callable[[str], list[dict]] | None = None,
 ) -> Controls:
     """A valid state for ``requested`` and every filter's options (``strict``: report replacements).
 
@@ -139,6 +137,7 @@ def normalise(
     it the options narrow to the selected regions (choosing Qingyuan leaves only what Qingyuan
     has). ``lead``: a region just added; when the current series has no figure for it, the
     selection jumps to the first series that has one, rather than to an empty chart.
+    ``choices_for(within)``: :func:`region_choices` for this snapshot and language, remembered.
     """
     notes: list[str] = []
     state: dict = {"lang": lang}
@@ -225,7 +224,9 @@ def normalise(
     options["within"] = [{"label": t("within_all", lang), "value": ""}] + [
         {"label": region_label(r, lang), "value": r.code} for r in provinces.itertuples()
     ]
-    choices = region_choices(regions, region_counts, state["within"], lang)
+    # The region list depends on the snapshot alone: the caller may remember it (``choices_for``).
+    choices = (choices_for(state["within"]) if choices_for is not None
+               else region_choices(regions, region_counts, state["within"], lang))
     offered = {c["value"] for c in choices}
     by_code = regions.set_index("code")
     for code in state["region"]:  # a selected region stays visible even when the list is scoped

@@ -64,6 +64,8 @@ TEXT: dict[str, dict[str, str]] = {
     "figure": {"en": "figure", "zh": "个数据"},
     "no_data_for": {"en": "No figures for", "zh": "无数据"},
     "no_sources": {"en": "No figures, so no sources.", "zh": "无数据，因此无来源。"},
+    "more_sources": {"en": "… and {n} more sources behind {figures} figures: each row of the table and of the CSV names its own.",
+                     "zh": "……另有 {n} 个来源（{figures} 个数据）：表格和 CSV 的每一行都注明了各自的来源。"},
     "kpi_latest": {"en": "Latest", "zh": "最新值"},
     "kpi_growth": {"en": "Growth y/y", "zh": "同比增长"},
     "kpi_share": {"en": "Share of parent", "zh": "占上级比重"},

@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboard.figures.common import period_text, qualified_value, region_name
 from dashboard.i18n import MEASURE_LABELS, STATUS_LABELS, label
+from dashboard.records import records
 
 COLUMNS = [
     ("region", {"en": "Region", "zh": "地区"}),
@@ -107,12 +108,12 @@ def table_rows(frame: pd.DataFrame, lang: str, *, publishers: dict[str, str] | N
     """One dict per observation, every row (the grid pages them, the CSV has them all).
 
     ``publishers``: source id → publisher, ``names``: region code → name, for derivations in words.
-    Rows are read as plain dicts (``to_dict("records")``): ``iterrows`` builds a Series per row,
-    which cost more than everything else in this function.
+    Rows are read as plain dicts (:func:`dashboard.records.records`): ``iterrows`` builds a Series
+    per row, which cost more than everything else in this function.
     """
     publishers, names = publishers or {}, names or {}
     rows = []
-    for row in frame.to_dict("records"):
+    for row in records(frame):
         industry = (row["industry_name_zh"] if lang == "zh" else row["industry_name_en"]) or row["industry_code"]
         url = row["source_url"] or ""
         published = str(row["label_published"] or "")

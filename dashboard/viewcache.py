@@ -16,8 +16,9 @@ from dashboard.query import MEMO_MAX_ROWS, Snapshot
 from dashboard.timing import add_span, spent
 from dashboard.views import View, build_view
 
-#: State keys that do not change what is drawn (the snapshot id is part of every key already).
-IGNORED_KEYS = frozenset({"snapshot"})
+#: State keys that do not change what is drawn (the snapshot id is part of every key already; the
+#: options' fingerprint, :data:`dashboard.callbacks.view.OPTIONS_KEY`, says what the page holds).
+IGNORED_KEYS = frozenset({"snapshot", "options"})
 
 
 def cached_view(snapshot: Snapshot, state: dict, build: Callable[[Snapshot, dict], View] = build_view) -> View:

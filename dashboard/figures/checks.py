@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.common import FONT, empty_figure, light_template, period_text
+from dashboard.figures.spec import FigureSpec
 from dashboard.i18n import CHECK_LABELS, CHECKABLE_IF, VERDICT_LABELS, label, t
 
 VERDICT_COLOURS = {"consistent": "#009E73", "inconsistent": "#D55E00", "not_comparable": "#a9b4c2",
@@ -79,7 +80,7 @@ def checks_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.Figu
     if frame.empty:
         return empty_figure(t("checks_none", lang))
     counts = frame.groupby(["check", "verdict"]).size().unstack(fill_value=0)
-    figure = go.Figure()
+    figure = FigureSpec()
     for verdict in ("consistent", "inconsistent", "not_comparable", "not_checkable"):
         if verdict not in counts:
             continue
@@ -89,4 +90,4 @@ def checks_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.Figu
     figure.update_layout(barmode="stack", title={"text": title, "x": 0.01, "xanchor": "left"}, template=light_template(),
                          height=440, font={"family": FONT, "size": 13}, margin={"l": 140, "r": 20, "t": 60, "b": 50},
                          legend={"orientation": "h", "y": -0.15})
-    return figure
+    return figure.figure()

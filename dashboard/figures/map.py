@@ -10,12 +10,16 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import FONT, empty_figure, hover_text, period_text
+from dashboard.figures.common import FONT, empty_figure, hover_rows, hover_text, period_text
+from dashboard.figures.spec import FigureSpec
 from dashboard.formatting import choose_scale, unit_label
 from dashboard.i18n import MEASURE_LABELS, label, t
 
-#: Sequential, colour-blind-safe (viridis reversed reads "more = darker").
-COLOURSCALE = "Blues"
+#: Sequential, colour-blind-safe: ColorBrewer's Blues ("more = darker"), spelled out as plotly
+#: expands the name (the figure is not validated, so the name would not be).
+COLOURSCALE = [[i / 8, colour] for i, colour in enumerate(
+    ["rgb(247,251,255)", "rgb(222,235,247)", "rgb(198,219,239)", "rgb(158,202,225)", "rgb(107,174,214)",
+     "rgb(66,146,198)", "rgb(33,113,181)", "rgb(8,81,156)", "rgb(8,48,107)"])]
 #: Regions without a figure: a warm grey outside the blue scale, marked with a cross.
 NO_DATA_FILL = "#e9e4da"
 NO_DATA_MARK = "#8a7f6e"
@@ -43,7 +47,7 @@ def map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, highlight: tupl
     if unit in ("percent", "rank"):
         divisor = 1.0
     without = sorted(codes_with_shape - set(data["region_code"]))
-    figure = go.Figure()
+    figure = FigureSpec()
     if without:
         # "No data" is not a value: a warm grey outside the blue scale, hatched with a marker at
         # each region's centre, and its own legend entry (never a pale shade of the scale).
@@ -68,7 +72,7 @@ def map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, highlight: tupl
         z=data["value"] / divisor, colorscale=COLOURSCALE, reversescale=measure == "rank",
         marker={"line": {"color": ["#d55e00" if c in highlight else "#ffffff" for c in data["region_code"]],
                          "width": [1.2 if c in highlight else 0.6 for c in data["region_code"]]}},
-        hovertext=[hover_text(row, lang) for row in data.to_dict("records")], hoverinfo="text",
+        hovertext=[hover_text(row, lang) for row in hover_rows(data)], hoverinfo="text",
         colorbar={"title": {"text": unit_label(unit, lang, divisor) if unit != "rank" else label(MEASURE_LABELS, "rank", lang)},
                   "thickness": 14, "len": 0.8},
         name="",
@@ -81,7 +85,7 @@ def map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, highlight: tupl
         hoverlabel={"align": "left"}, paper_bgcolor="#ffffff",
         legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.8)"},
     )
-    return figure
+    return figure.figure()
 
 
 def centre(feature: dict) -> tuple[float, float]:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import FONT, empty_figure, hover_text, light_template, period_text, region_name
+from dashboard.figures.common import (
+    FONT,
+    empty_figure,
+    hover_rows,
+    hover_text,
+    light_template,
+    period_text,
+    region_name,
+)
+from dashboard.figures.spec import FigureSpec
 from dashboard.formatting import choose_scale, unit_label
 from dashboard.i18n import MEASURE_LABELS, label, t
 
@@ -58,14 +67,13 @@ def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...]
     selected = [code in highlight for code in data["region_code"]]
     colours = [HIGHLIGHT if s else OTHER for s in selected]
     fills = [DERIVED if status == "derived" else colour for status, colour in zip(data["status"], colours, strict=True)]
-    figure = go.Figure(
-        go.Bar(
+    figure = FigureSpec()
+    figure.add_bar(
             x=data["value"] / divisor, y=names, orientation="h",
             marker={"color": fills, "line": {"color": colours, "width": 2}},
-            hovertext=[hover_text(row, lang) for row in data.to_dict("records")], hoverinfo="text",
+            hovertext=[hover_text(row, lang) for row in hover_rows(data)], hoverinfo="text",
             customdata=data["region_code"], text=[f"{v / divisor:,.4g}" for v in data["value"]],
             textposition="outside", cliponaxis=False,
-        )
     )
     measure_text = label(MEASURE_LABELS, measure, lang)
     axis_unit = unit_label(unit, lang, divisor) if unit != "rank" else ""
@@ -79,4 +87,4 @@ def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...]
         # At least MIN_SLOTS bar positions, empty ones below: a lone region is a bar, not a wall.
         yaxis={"range": [len(data) - 0.5 - max(len(data), MIN_SLOTS), len(data) - 0.5]},
     )
-    return figure
+    return figure.figure()

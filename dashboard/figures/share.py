@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from dashboard.figures.common import (
     FONT,
     empty_figure,
+    hover_rows,
     hover_text,
     light_template,
     period_text,
@@ -15,6 +16,7 @@ from dashboard.figures.common import (
     series_colours,
     x_positions,
 )
+from dashboard.figures.spec import FigureSpec
 from dashboard.figures.timeseries import MARKERS
 from dashboard.i18n import t
 
@@ -33,14 +35,14 @@ def share_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colours: di
     if data.empty:
         return empty_figure(t("no_share", lang))
     single = data[["period_start", "period_end"]].drop_duplicates().shape[0] == 1
-    figure = go.Figure()
+    figure = FigureSpec()
     colours = colours or {}
     fallback = series_colours(list(dict.fromkeys(data["region_code"])))
     for code, group in data.groupby("region_code", sort=False):
         group = group.sort_values(["period_end", "status"])
         name = region_name(group.iloc[0], lang)
         colour = colours.get(code, fallback[code])
-        hover = [hover_text(row, lang) for row in group.to_dict("records")]
+        hover = [hover_text(row, lang) for row in hover_rows(group)]
         if single:
             figure.add_bar(x=[name] * len(group), y=group["value"], name=name, marker_color=colour,
                            hovertext=hover, hoverinfo="text", text=[f"{v:.3g}%" for v in group["value"]],
@@ -65,4 +67,4 @@ def share_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colours: di
         yaxis={"title": {"text": "%"}, "rangemode": "tozero"}, hoverlabel={"align": "left"},
         showlegend=not single,
     )
-    return figure
+    return figure.figure()

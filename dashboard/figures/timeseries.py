@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from dashboard.figures.common import (
     FONT,
     empty_figure,
+    hover_rows,
     hover_text,
     light_template,
     month_tick,
@@ -17,6 +18,7 @@ from dashboard.figures.common import (
     wrap,
     x_positions,
 )
+from dashboard.figures.spec import FigureSpec
 from dashboard.formatting import choose_scale, unit_label
 from dashboard.i18n import MEASURE_LABELS, label, t
 
@@ -69,7 +71,7 @@ def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colour
     single_period = data[["period_start", "period_end"]].drop_duplicates().shape[0] == 1
     kinds = set(data["period_kind"])
     month_of_year = not single_period and len(kinds) == 1 and next(iter(kinds)) in MONTH_OF_YEAR_KINDS
-    figure = go.Figure()
+    figure = FigureSpec()
     if single_period:
         for code, group in data.groupby("region_code", sort=False):
             name = region_name(group.iloc[0], lang)
@@ -106,10 +108,10 @@ def timeseries_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colour
         figure.update_yaxes(autorange="reversed")
     if single_period:
         figure.update_layout(xaxis={"title": {"text": period_text(data.iloc[0], lang)}}, showlegend=False)
-    return figure
+    return figure.figure()
 
 
-def _mark_breaks(figure: go.Figure, data: pd.DataFrame, breaks: list[tuple], lang: str, *, month_of_year: bool) -> None:
+def _mark_breaks(figure: FigureSpec, data: pd.DataFrame, breaks: list[tuple], lang: str, *, month_of_year: bool) -> None:
     """Say on the chart where the series breaks (e.g. 2025: vehicles counted where they are built)."""
     first, last = min(data["period_start"]), max(data["period_end"])
     shown = [(d, note) for d, note in breaks if first < d <= last]
@@ -119,8 +121,8 @@ def _mark_breaks(figure: go.Figure, data: pd.DataFrame, breaks: list[tuple], lan
     for when, _note in shown:
         if month_of_year:
             for trace in figure.data:
-                if isinstance(trace.meta, dict) and trace.meta.get("year", 0) >= when.year:
-                    trace.name = f"{trace.name} ⟂"
+                if isinstance(trace.get("meta"), dict) and trace["meta"].get("year", 0) >= when.year:
+                    trace["name"] = f"{trace['name']} ⟂"
         else:
             figure.add_vline(x=when.year if set(data["period_kind"]) == {"year"} else when, line_dash="dash",
                              line_color="#8a5a00", line_width=1)
@@ -133,7 +135,13 @@ def _mark_breaks(figure: go.Figure, data: pd.DataFrame, breaks: list[tuple], lan
 
 def _hover(group: pd.DataFrame, lang: str, extra: dict) -> list[str]:
     # dicts: iterrows costs ~0.1 ms a row
-    return [hover_text(row, lang, extra=extra.get(i, "")) for i, row in zip(group.index, group.to_dict("records"), strict=True)]
+    return [hover_text(row, lang, extra=extra.get(i, "")) for i, row in zip(group.index, hover_rows(group), strict=True)]
+
+
+def _hover_by_row(data: pd.DataFrame, lang: str, extra: dict) -> pd.Series:
+    """Every row's hover text, computed once for the chart (not once per trace: ``to_dict`` of a
+    small group costs about as much as of the whole frame)."""
+    return pd.Series(_hover(data, lang, extra), index=data.index, dtype=object)
 
 
 def in_selection_order(data: pd.DataFrame, colours: dict) -> list[str]:
@@ -151,7 +159,7 @@ def shade(colour: str, age: int) -> str:
     return f"#{r:02X}{g:02X}{b:02X}"
 
 
-def _month_of_year_traces(figure: go.Figure, data: pd.DataFrame, lang: str, divisor: float, colours: dict,
+def _month_of_year_traces(figure: FigureSpec, data: pd.DataFrame, lang: str, divisor: float, colours: dict,
                           fallback: dict, extra: dict) -> None:
     """One trace per region and year, over the month the period ends in (Jan–Feb sits at Feb).
 
@@ -163,20 +171,22 @@ def _month_of_year_traces(figure: go.Figure, data: pd.DataFrame, lang: str, divi
     regions = in_selection_order(data, colours)
     years = sorted(set(data["_year"]), reverse=True)  # latest first: the legend reads from the newest year
     several = len(regions) > 1
+    hover = _hover_by_row(data, lang, extra)
+    groups = {key: group for key, group in data.sort_values("_month", kind="stable").groupby(["region_code", "_year"], sort=False)}
     for code in regions:
-        rows = data[data["region_code"] == code]
-        name = region_name(rows.iloc[0], lang)
+        name = None
         for index, year in enumerate(years):
-            group = rows[rows["_year"] == year].sort_values("_month")
-            if group.empty:
+            group = groups.get((code, year))
+            if group is None:
                 continue
+            name = name or region_name(group.iloc[0], lang)
             colour = shade(colours.get(code, fallback[code]), index)
             figure.add_scatter(
                 x=group["_month"], y=group["value"] / divisor, name=f"{name} {year}" if several else str(year),
                 mode="lines+markers", legendgroup=code if several else str(year),
                 line={"color": colour, "width": 2.5 if index == 0 else 1.8, "dash": DASHES[index % len(DASHES)]},
                 marker={"symbol": [MARKERS.get(s, "circle") for s in group["status"]], "size": 9, "color": colour},
-                hovertext=_hover(group, lang, extra), hoverinfo="text", customdata=group["source_id"],
+                hovertext=hover[group.index].tolist(), hoverinfo="text", customdata=group["source_id"],
                 meta={"region": code, "year": int(year), "kind": kind},
             )
     months = sorted(set(data["_month"]))
@@ -186,14 +196,16 @@ def _month_of_year_traces(figure: go.Figure, data: pd.DataFrame, lang: str, divi
                         title={"text": t("axis_ytd" if kind == "ytd" else "axis_month", lang)})
 
 
-def _time_traces(figure: go.Figure, data: pd.DataFrame, lang: str, divisor: float, colours: dict,
+def _time_traces(figure: FigureSpec, data: pd.DataFrame, lang: str, divisor: float, colours: dict,
                  fallback: dict, extra: dict) -> None:
     """A line per region over time; periods of another length (a 3-year span among 5-year ones)
     get a trace of their own, so no segment joins two lengths."""
     data = data.assign(_length=[months_long(r) for r in data[["period_start", "period_end"]].to_dict("records")])
     several_lengths = data["_length"].nunique() > 1
+    hover = _hover_by_row(data, lang, extra)
+    by_region = dict(tuple(data.groupby("region_code", sort=False)))
     for code in in_selection_order(data, colours):
-        rows = data[data["region_code"] == code]
+        rows = by_region[code]
         colour = colours.get(code, fallback[code])
         name = region_name(rows.iloc[0], lang)
         for length, group in rows.groupby("_length", sort=True):
@@ -208,6 +220,6 @@ def _time_traces(figure: go.Figure, data: pd.DataFrame, lang: str, divisor: floa
                 mode="lines+markers", legendgroup=code,
                 line={"color": colour, "width": 2},
                 marker={"symbol": [MARKERS.get(s, "circle") for s in group["status"]], "size": 9, "color": colour},
-                hovertext=_hover(group, lang, extra), hoverinfo="text", customdata=group["source_id"],
+                hovertext=hover[group.index].tolist(), hoverinfo="text", customdata=group["source_id"],
                 meta={"region": code, "months": int(length)},
             )

@@ -31,3 +31,16 @@ def test_no_rows_no_sources():
     summary = source_summary(result([{}]).iloc[0:0])
     assert summary.empty
     assert "无数据" in sources_panel(summary, "zh")[1].children
+
+
+def test_a_view_on_hundreds_of_releases_lists_the_most_used_and_counts_the_rest():
+    from dashboard.provenance import SOURCES_SHOWN
+
+    rows = [{"source_id": f"s{i:03d}", "source_title": f"Release {i}"} for i in range(SOURCES_SHOWN + 12)]
+    rows += [{"source_id": "s041", "source_title": "Release 41"}] * 3  # the most used comes first
+    heading, listing, rest = sources_panel(source_summary(result(rows)), "en")
+    assert f"({SOURCES_SHOWN + 12})" in heading.children
+    assert len(listing.children) == SOURCES_SHOWN
+    assert getattr(listing.children[0], "data-source-id") == "s041"
+    assert "12 more sources behind 12 figures" in rest.children
+    assert "另有 12 个来源" in sources_panel(source_summary(result(rows)), "zh")[2].children

@@ -1,0 +1,54 @@
+"""The page's one callback answers a click with what changed: unchanged dropdown options are
+not sent again (the page keeps them), changed ones are."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import ids
+from dashboard.app import create_app
+from dashboard.callbacks.view import OPTIONS_KEY
+from dashboard.config import Config
+from tests.dashboard.test_guard import callback, good_state, payload, post
+
+
+@pytest.fixture(scope="module")
+def client(default_warehouse):
+    return create_app(Config(warehouse=default_warehouse)).server.test_client()
+
+
+def answer(client, state: dict) -> dict:
+    dependencies = [d for d in client.get("/_dash-dependencies").get_json() if not d.get("clientside_function")]
+    render = callback(dependencies, f"{ids.CHART}.figure")
+    response = post(client, payload(render, {ids.STATE: state, ids.REFRESH: 0}))
+    assert response.status_code == 200
+    return response.get_json()["response"]
+
+
+def test_options_are_sent_once_and_again_only_when_they_change(client):
+    snapshot_id = client.get("/healthz").get_json()["snapshot_id"]
+    first = answer(client, good_state(snapshot_id))
+    assert len(first[ids.REGION]["options"]) > 30 and first[ids.CHART]["figure"]["data"]
+    stored = first[ids.STATE]["data"]
+    assert stored[OPTIONS_KEY]
+
+    again = answer(client, stored)  # the same selection redrawn (e.g. a new snapshot or the refresh button)
+    assert ids.REGION not in again or "options" not in again[ids.REGION]
+    assert ids.PRODUCT not in again or "options" not in again[ids.PRODUCT]
+    assert again[ids.CHART]["figure"]["data"] and again[ids.STATE]["data"][OPTIONS_KEY] == stored[OPTIONS_KEY]
+
+    other = answer(client, {**stored, "indicator": "value_added", "product": "", "industry": "C36"})
+    assert other[ids.INDICATOR]["value"] == "value_added"
+    assert "options" in other[ids.PRODUCT] and other[ids.STATE]["data"][OPTIONS_KEY] != stored[OPTIONS_KEY]
+
+    chinese = answer(client, {**stored, "lang": "zh"})  # labels in another language are other options
+    assert any("广东" in option["label"] for option in chinese[ids.REGION]["options"])
+
+
+def test_the_stored_digests_are_checked_like_every_browser_value():
+    from dashboard.params import BrowserValueError, check_state
+
+    assert check_state({"options": ["0123456789abcdef"] * 11})["options"][0] == "0123456789abcdef"
+    for bad in (["x" * 16], ["0123"], "0123456789abcdef", [["0123456789abcdef"]], ["0123456789abcdef"] * 17):
+        with pytest.raises(BrowserValueError):
+            check_state({"options": bad})
