@@ -41,6 +41,7 @@ from bench.interactions import dimensions, interactions
 from bench.query_bench import _bare_duckdb
 from bench.serve_bench import _chart_callback, _control_values, _payload, free_port, server
 from bench.timing import PeakRss, percentiles, time_runs
+from dashboard import ids
 from dashboard.figures.map import map_figure
 from dashboard.figures.ranking import ranking_figure
 from dashboard.figures.share import share_figure
@@ -100,8 +101,10 @@ def in_process(warehouse: Path, runs: int) -> dict[str, object]:
     return out
 
 
-def _post(connection: http.client.HTTPConnection, body: bytes, encoding: str | None) -> tuple[float, float, int]:
-    """(wall ms, server ms from Server-Timing, body bytes) of one callback POST."""
+def _post(connection: http.client.HTTPConnection, body: bytes, encoding: str | None,
+          answer: dict | None = None) -> tuple[float, float, int]:
+    """(wall ms, server ms from Server-Timing, body bytes) of one callback POST; ``answer``, when
+    given, receives the stored state the response wrote (what the page keeps for its next click)."""
     headers = {"Content-Type": "application/json"}
     if encoding:
         headers["Accept-Encoding"] = encoding
@@ -114,7 +117,20 @@ def _post(connection: http.client.HTTPConnection, body: bytes, encoding: str | N
         raise RuntimeError(f"callback answered {response.status}: {data[:300]!r}")
     from bench.browser import _server_ms
 
+    if answer is not None:
+        import brotli
+
+        text = brotli.decompress(data) if response.headers.get("Content-Encoding") == "br" else data
+        answer.update(json.loads(text)["response"].get(ids.STATE, {}).get("data") or {})
     return wall, _server_ms(response.headers.get("Server-Timing", "")), len(data)
+
+
+def _as_page_sends(values: dict, kept: dict) -> dict:
+    """The chart callback's values as the page sends them: its stored state carries the digests of
+    the options it shows (the last answer's), so unchanged option lists are not sent again."""
+    if "options" not in kept:
+        return values
+    return {**values, ids.STATE: {**values[ids.STATE], "options": kept["options"]}}
 
 
 def over_http(warehouse: Path, runs: int, region_runs: int) -> dict[str, object]:
@@ -131,15 +147,16 @@ def over_http(warehouse: Path, runs: int, region_runs: int) -> dict[str, object]
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         sid = snapshot.snapshot_id
         for name, (what, filters_for) in cases.items():
+            kept: dict = {}  # the page's stored state, carried from each answer to the next click
             for i in range(2):
-                _post(connection, _payload(dependency, _control_values(filters_for(i), name, sid)), "br")
+                _post(connection, _payload(dependency, _control_values(filters_for(i), name, sid)), "br", kept)
             wall, served, sizes, bare_ms = [], [], [], []
             for i in range(runs):
-                body = _payload(dependency, _control_values(filters_for(i + 10), name, sid))
+                body = _payload(dependency, _as_page_sends(_control_values(filters_for(i + 10), name, sid), kept))
                 start = time.perf_counter()
                 bare(filters_for(i + 10))  # the anchor, interleaved (same filter, same moment)
                 bare_ms.append((time.perf_counter() - start) * 1000)
-                w, s, n = _post(connection, body, "br")
+                w, s, n = _post(connection, body, "br", kept)
                 wall.append(w)
                 served.append(s)
                 sizes.append(n)

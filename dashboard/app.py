@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from dash import Dash
@@ -10,11 +11,12 @@ from dashboard import ids
 from dashboard.api import register_api
 from dashboard.cache import make_cache, register_metrics
 from dashboard.callbacks import register_callbacks
+from dashboard.callbacks.view import first_view
 from dashboard.compression import install_compression
 from dashboard.config import Config
 from dashboard.geo import register_geo_routes
 from dashboard.guard import callback_failed, install_guard
-from dashboard.layout import build_layout, page_lang
+from dashboard.layout import apply_props, build_layout, page_address, page_lang
 from dashboard.params import browser_rules
 from dashboard.query import Warehouse
 from dashboard.responsecache import install_response_cache
@@ -25,6 +27,32 @@ from dashboard.security import add_security_headers
 from dashboard.timing import install_request_timing
 
 ASSETS = Path(__file__).parent / "assets"
+LOG = logging.getLogger(__name__)
+
+
+def page_layout(warehouse: Warehouse, config: Config, topojson_url: str):
+    """The page for the URL being opened: painted in its language, with its view drawn in.
+
+    The first chart, cards, table and filters come inside the layout (one request after the
+    scripts, no callback chain). Where the page's URL is unknown (no Referer) or the view
+    cannot be drawn here, the skeleton goes out and the view callback draws it as before.
+    """
+    lang = page_lang(config.default_lang)
+    layout = build_layout(lang, topojson_url, review_link=config.allow_edit)
+    address = page_address()
+    if address is None:
+        return layout
+    href, path, search = address
+    try:
+        props = first_view(warehouse, config, search, lang)
+        # The URL component gets every part of the address, so that it does not set them itself on
+        # mount (a change that would re-run the view callback, or a late ``href`` it would push).
+        props.update({(ids.URL, "href"): href, (ids.URL, "pathname"): path, (ids.URL, "hash"): ""})
+        apply_props(layout, props)
+    except Exception:  # the callback path draws it (and shows the error) instead
+        LOG.exception("the first view could not be drawn in the layout; the page draws it by callback")
+        return build_layout(lang, topojson_url, review_link=config.allow_edit)
+    return layout
 
 
 def create_app(config: Config | None = None) -> Dash:
@@ -45,8 +73,7 @@ def create_app(config: Config | None = None) -> Dash:
     install_request_timing(app.server, warehouse.current_id)  # first: its clock starts before any check
     install_guard(app, browser_rules(), message_id=ids.MESSAGE, lang_ids=(ids.LANG,))
     topojson_url = app.get_asset_url("topojson/")
-    app.layout = lambda: build_layout(page_lang(config.default_lang), topojson_url,  # first paint in the URL's language
-                                      review_link=config.allow_edit)
+    app.layout = lambda: page_layout(warehouse, config, topojson_url)
     register_callbacks(app, warehouse, config)
     register_run_status(app, warehouse.store)
     register_metrics(app.server, cache, warehouse.current_id)

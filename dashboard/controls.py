@@ -129,6 +129,7 @@ def normalise(
     strict: bool = False,
     dims_for: Callable[[tuple[str, ...]], pd.DataFrame] | None = None,
     lead: str | None = None,
+    choices_for: Callable[[str], list[dict]] | None = None,
 ) -> Controls:
     """A valid state for ``requested`` and every filter's options (``strict``: report replacements).
 
@@ -136,6 +137,7 @@ def normalise(
     it the options narrow to the selected regions (choosing Qingyuan leaves only what Qingyuan
     has). ``lead``: a region just added; when the current series has no figure for it, the
     selection jumps to the first series that has one, rather than to an empty chart.
+    ``choices_for(within)``: :func:`region_choices` for this snapshot and language, remembered.
     """
     notes: list[str] = []
     state: dict = {"lang": lang}
@@ -222,7 +224,9 @@ def normalise(
     options["within"] = [{"label": t("within_all", lang), "value": ""}] + [
         {"label": region_label(r, lang), "value": r.code} for r in provinces.itertuples()
     ]
-    choices = region_choices(regions, region_counts, state["within"], lang)
+    # The region list depends on the snapshot alone: the caller may remember it (``choices_for``).
+    choices = (choices_for(state["within"]) if choices_for is not None
+               else region_choices(regions, region_counts, state["within"], lang))
     offered = {c["value"] for c in choices}
     by_code = regions.set_index("code")
     for code in state["region"]:  # a selected region stays visible even when the list is scoped

@@ -167,6 +167,39 @@ def page_lang(default: str) -> str:
     return default
 
 
+def page_address() -> tuple[str, str, str] | None:
+    """(href, path, query string ``?…`` or ``""``) of the page whose layout is being fetched, from
+    the layout request's Referer; None outside a request or without one (the page's URL is unknown)."""
+    from urllib.parse import urlparse
+
+    from flask import has_request_context, request
+
+    if not has_request_context() or not request.referrer:
+        return None
+    url = urlparse(request.referrer)
+    return request.referrer, url.path or "/", f"?{url.query}" if url.query else ""
+
+
+def apply_props(layout: object, props: dict[tuple[str, str], object]) -> None:
+    """Set ``props`` ((component id, property) → value) on the components of ``layout`` with those ids."""
+    by_id: dict[str, object] = {}
+    pending: list[object] = [layout]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list | tuple):
+            pending.extend(node)
+            continue
+        if not hasattr(node, "to_plotly_json"):
+            continue
+        component_id = getattr(node, "id", None)
+        if isinstance(component_id, str):
+            by_id[component_id] = node
+        pending.append(getattr(node, "children", None))
+    for (component_id, prop), value in props.items():
+        if component_id in by_id:
+            setattr(by_id[component_id], prop, value)
+
+
 def build_layout(lang: str, topojson_url: str = "/assets/topojson/", *, review_link: bool = False) -> html.Div:
     """The page skeleton; options and values arrive from the callbacks.
 

@@ -284,9 +284,20 @@ STATE_RULES: dict[str, Callable[[object], object]] = {
     "snapshot": _snapshot,
     "axis": lambda v: check_choice(v, ("linear", "log")),
     "transform": lambda v: check_choice(v, ("yoy", "index", "share")),
+    "options": lambda v: check_fingerprints(v),
 }
 #: At most this many keys in a stored state (the page writes about fifteen).
 MAX_STATE_KEYS = 64
+
+
+def check_fingerprints(value: object) -> list[str] | None:
+    """The digests of the options the page shows (one per dropdown): at most 16 hex strings of 16."""
+    if value is None:
+        return None
+    if (not isinstance(value, list) or len(value) > 16
+            or not all(isinstance(v, str) and len(v) == 16 and all(c in "0123456789abcdef" for c in v) for v in value)):
+        raise BrowserValueError("not a list of option digests")
+    return value
 
 
 def _short_scalar(value: object) -> object:

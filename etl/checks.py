@@ -36,8 +36,15 @@ SERIES = ("region_code", "industry_code", "indicator", "product", "scope", "meas
 MIN_SERIES = 3
 
 
+def _per_value(series: pd.Series, mapping: dict, default: object, dtype: str) -> np.ndarray:
+    """``mapping[value]`` (``default`` where absent) for every row, one lookup per distinct value."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    table = np.array([mapping.get(u, default) for u in uniques], dtype=dtype)
+    return table[codes] if len(table) else np.empty(len(series), dtype=dtype)
+
+
 def _bound(series: pd.Series, mapping: dict[str, float | None]) -> np.ndarray:
-    return series.map({k: (np.nan if v is None else v) for k, v in mapping.items()}).astype("float64").to_numpy()
+    return _per_value(series, {k: (np.nan if v is None else v) for k, v in mapping.items()}, np.nan, "float64")
 
 
 def _problems(observations: pd.DataFrame, cells: pd.DataFrame, mask: np.ndarray, reason, severity: str = "error",
@@ -68,7 +75,7 @@ def plausibility(observations: pd.DataFrame, sources: pd.DataFrame, reference: R
     measure_min = _bound(o["measure"], {m: r.min for m, r in rules.items()})
     measure_max = _bound(o["measure"], {m: r.max for m, r in rules.items()})
     level_min = _bound(o["indicator"], {c: d.min_level for c, d in reference.indicator_defs.items()})
-    own_unit = o["measure"].map({m: r.base_unit for m, r in rules.items()}).fillna("").to_numpy()
+    own_unit = _per_value(o["measure"], {m: r.base_unit or "" for m, r in rules.items()}, "", "object")
     lowest = np.where(own_unit == "", level_min, measure_min)  # a level or target: the indicator's floor
     problems: list[Problem] = []
 
@@ -85,8 +92,8 @@ def plausibility(observations: pd.DataFrame, sources: pd.DataFrame, reference: R
 
     # A period after the source's publication: only targets and forecasts may look ahead.
     future_ok = (
-        o["measure"].map({m: r.future_periods for m, r in rules.items()}).eq(True).to_numpy(dtype=bool)
-        | o["status"].map(reference.future_statuses).eq(True).to_numpy(dtype=bool)
+        _per_value(o["measure"], {m: r.future_periods is True for m, r in rules.items()}, False, "bool")
+        | _per_value(o["status"], {k: v is True for k, v in reference.future_statuses.items()}, False, "bool")
     )
     published = pd.to_datetime(o["vintage"]).fillna(pd.Timestamp(today or date.today()))
     starts = pd.to_datetime(o["period_start"])

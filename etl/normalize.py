@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl import numbers
 from etl.model import (
@@ -90,9 +92,17 @@ class _Collector:
 
 
 def _map_unique(values: pd.Series, function: Callable[[Hashable], object]) -> pd.Series:
-    """Apply ``function`` once per distinct value."""
-    uniques = pd.unique(values)
-    return values.map(dict(zip(uniques, (function(v) for v in uniques), strict=True)))
+    """Apply ``function`` once per distinct value (factorised: a lookup per distinct value and
+    one ``take``, never a Python call or dict lookup per row)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    table = np.empty(len(uniques), dtype=object)
+    table[:] = [function(v) for v in uniques]
+    return pd.Series(table[codes], index=values.index)
+
+
+def lookup(values: pd.Series, mapping: dict) -> pd.Series:
+    """``values.map(mapping)`` (None where a value is not in it), one lookup per distinct value."""
+    return _map_unique(values, mapping.get)
 
 
 class _Resolved:
@@ -147,13 +157,17 @@ def _scale_numbers(text: pd.Series, multiplier: pd.Series, ok: pd.Series) -> pd.
     with np.errstate(divide="ignore", invalid="ignore"):
         exponent = np.where(mult > 0, np.log10(np.where(mult > 0, mult, 1.0)), np.nan)
     power_of_ten = ok_array & (exponent == np.round(exponent))
-    printed_exponent = power_of_ten & text.str.contains("[eE]", regex=True).to_numpy(dtype=bool)
+    has_e = pc.match_substring(pa.array(text.to_numpy(dtype=object), type=pa.string()), "e", ignore_case=True)
+    printed_exponent = power_of_ten & has_e.to_numpy(zero_copy_only=False).astype(bool)
     for position in np.flatnonzero(printed_exponent):  # rare: "1.2e3" as printed
         value[position] = _scale_number(text.iloc[position], float(mult[position]))
     power_of_ten &= ~printed_exponent
     if power_of_ten.any():
-        exponents = pd.Series(exponent[power_of_ten].astype("int64"), index=text.index[power_of_ten]).astype("str")
-        value[power_of_ten] = (text[power_of_ten] + "e" + exponents).to_numpy(dtype=object).astype("float64")
+        # "145.98" and 9 → "145.98e9", parsed by Arrow (correctly rounded, like ``float``: the same double).
+        exponents = pa.array(exponent[power_of_ten].astype("int64")).cast(pa.string())
+        digits = pa.array(text[power_of_ten].to_numpy(dtype=object), type=pa.string())
+        value[power_of_ten] = pc.cast(pc.binary_join_element_wise(digits, exponents, "e"), pa.float64()).to_numpy(
+            zero_copy_only=False)
     other = ok_array & ~power_of_ten
     if other.any():
         with np.errstate(over="ignore"):  # an overflow is reported by the caller (inf is out of range)
@@ -173,7 +187,7 @@ def _check_dimensions(
     fits any. Checked once per distinct (unit, indicator, measure), reported per row.
     """
     rules = reference.measure_rules
-    own_unit = measure.map({code: rule.base_unit for code, rule in rules.items()}).fillna("")
+    own_unit = lookup(measure, {code: rule.base_unit for code, rule in rules.items()}).fillna("")
     figures["_measure"] = measure
     figures["_own_unit"] = own_unit
     needs_own = (own_unit != "") & ~bad_unit
@@ -183,7 +197,7 @@ def _check_dimensions(
     unit_dimension = units.get(lambda u: u.dimension if u is not None else "")
     # A physical indicator measures its product's dimension: production of steel is mass.
     indicator_dimension = _Resolved.of_pairs(indicator, product, lambda pair: reference.dimension(*pair)).get(lambda d: d)
-    counted = indicator_dimension.map(reference.dimensions).eq(True)
+    counted = lookup(indicator_dimension, reference.dimensions).eq(True)
     fits = ((unit_base != "") & (unit_dimension == indicator_dimension)) | (
         (unit_base == "") & ((unit_dimension == "") | counted)
     )
@@ -340,14 +354,17 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
     out.rows(figures["source_id"] == "", "source_id", "missing source")
     out.rows((figures["source_id"] != "") & ~figures["source_id"].isin(known.index), "source_id",
              lambda r: f"unknown source {r['source_id']!r} (not in any *.sources.csv)")
-    published = figures["source_id"].map(known["published_date"]) if len(known) else pd.Series(None, index=figures.index)
-    retrieved = figures["source_id"].map(known["retrieved_date"]) if len(known) else pd.Series(None, index=figures.index)
-    # Dates stay datetime.date objects (the Parquet schema's date32), never inferred datetimes.
-    vintage = pd.Series(
-        [p if p is not None and not pd.isna(p) else r for p, r in zip(published, retrieved, strict=True)],
-        index=figures.index, dtype="object",
-    )
-    vintage = vintage.where(vintage.notna(), None)
+    # Dates stay datetime.date objects (the Parquet schema's date32), never inferred datetimes;
+    # looked up once per distinct source.
+    published = known["published_date"].to_dict() if len(known) else {}
+    retrieved = known["retrieved_date"].to_dict() if len(known) else {}
+
+    def vintage_of(source_id: Hashable) -> object:
+        date = published.get(source_id)
+        date = date if date is not None and not pd.isna(date) else retrieved.get(source_id)
+        return None if date is None or pd.isna(date) else date
+
+    vintage = _Resolved.of(figures["source_id"], vintage_of).get(lambda d: d)
 
     good_periods = _Resolved(periods.codes, [None if isinstance(p, PeriodError) else p for p in periods.results], periods.index)
     observations = pd.DataFrame(
@@ -382,8 +399,9 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
     )
     problems.extend(out.problems)
     observations["_flagged"] = out.flagged
-    problems.extend(_duplicates(observations.loc[~out.flagged]))
-    observations = _drop_repeats(observations)
+    keys = _key_codes(observations, OBSERVATION_KEY)
+    problems.extend(_duplicates(observations.loc[~out.flagged], keys[~out.flagged]))
+    observations = _drop_repeats(observations, keys)
     cells = observations[["_column", "_value_text", "_flagged"]].rename(
         columns={"_column": "column", "_value_text": "value_text", "_flagged": "flagged"})
     observations = observations.drop(columns=["_column", "_value_text", "_flagged"])
@@ -391,28 +409,32 @@ def normalise(figures: pd.DataFrame, raw_sources: pd.DataFrame, reference: Refer
     return Normalised(observations, sources, problems, cells)
 
 
-def _text_or_missing(value: object) -> object:
-    """``str`` as ``astype("str")`` applies it: missing values stay missing."""
-    return value if value is None or value != value else str(value)
+def _key_codes(observations: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    """One integer per row, equal exactly where the rows are equal on ``columns`` (a missing
+    value equal to a missing value): each column factorised once, the codes combined column by
+    column, so finding repeats compares integers, not thirteen columns of text."""
+    combined, distinct = np.zeros(len(observations), dtype="int64"), 1
+    for column in columns:
+        codes, uniques = pd.factorize(observations[column], use_na_sentinel=False)
+        width = len(uniques) + 1
+        if distinct * width >= 1 << 62:  # renumber densely before the product could overflow
+            combined, found = pd.factorize(combined)
+            distinct = len(found)
+        combined = combined * width + codes.astype("int64")
+        distinct *= width
+    return combined
 
 
-def _key_frame(observations: pd.DataFrame) -> pd.DataFrame:
-    """The key columns as text; object columns (dates) converted once per distinct value."""
-    return pd.DataFrame({
-        column: (_map_unique(observations[column], _text_or_missing) if observations[column].dtype == object else observations[column]).astype("str")
-        for column in OBSERVATION_KEY
-    }, index=observations.index)
-
-
-def _duplicates(observations: pd.DataFrame) -> list[Problem]:
-    """Two rows for the same figure from the same source with different values."""
-    keys = _key_frame(observations)
-    dup = keys.duplicated(keep=False)
+def _duplicates(observations: pd.DataFrame, keys: np.ndarray | None = None) -> list[Problem]:
+    """Two rows for the same figure from the same source with different values (``keys``: the
+    rows' :func:`_key_codes` on the observation key, when the caller has them)."""
+    keys = _key_codes(observations, OBSERVATION_KEY) if keys is None else keys
+    dup = pd.Series(keys, index=observations.index).duplicated(keep=False)
     problems = []
     if not dup.any():
         return problems
     subset = observations.loc[dup]
-    for _, group in subset.groupby(list(OBSERVATION_KEY), sort=False, dropna=False):
+    for _, group in subset.groupby(keys[dup.to_numpy()], sort=False):
         first = group.iloc[0]
         for _, row in group.iloc[1:].iterrows():
             same = (pd.isna(row["value"]) and pd.isna(first["value"])) or row["value"] == first["value"]
@@ -424,9 +446,10 @@ def _duplicates(observations: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def _drop_repeats(observations: pd.DataFrame) -> pd.DataFrame:
+def _drop_repeats(observations: pd.DataFrame, keys: np.ndarray | None = None) -> pd.DataFrame:
     """The same figure typed twice with the same value is one observation."""
-    return observations.loc[~_key_frame(observations).duplicated(keep="first")].reset_index(drop=True)
+    keys = _key_codes(observations, OBSERVATION_KEY) if keys is None else keys
+    return observations.loc[~pd.Series(keys, index=observations.index).duplicated(keep="first")].reset_index(drop=True)
 
 
 def default_rows(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
@@ -439,10 +462,17 @@ def default_rows(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.Series
     """
     if observations.empty:
         return pd.Series([], dtype="bool")
-    authority = observations["source_id"].map(sources.set_index("source_id")["authority"]) if len(sources) else ""
-    ranked = observations[list(OBSERVATION_KEY)].assign(  # only the columns the ranking reads
-        _authority=pd.Series(authority, index=observations.index).map(AUTHORITY_RANK).fillna(4),
-        _vintage=pd.to_datetime(observations["vintage"]).astype("datetime64[us]").fillna(pd.Timestamp("1900-01-01")),
-    ).sort_values(["_authority", "_vintage", "source_id"], ascending=[True, False, True], kind="stable")
-    first = ~_key_frame(ranked)[list(FIGURE_KEY)].duplicated(keep="first")
+    source_codes, source_ids = pd.factorize(observations["source_id"], sort=True, use_na_sentinel=False)
+    rank = {} if not len(sources) else sources.set_index("source_id")["authority"].map(AUTHORITY_RANK).to_dict()
+    authority = np.array([rank.get(s, 4) for s in source_ids], dtype="float64")[source_codes]
+    authority[np.isnan(authority)] = 4
+    vintage = pd.to_datetime(observations["vintage"]).astype("datetime64[us]").fillna(pd.Timestamp("1900-01-01"))
+    # Sorted on numbers only: authority, the latest vintage first, the source id's place in sorted order.
+    ranked = pd.DataFrame({
+        "_authority": authority,
+        "_vintage": -vintage.to_numpy().astype("int64"),
+        "_source": source_codes,
+    }, index=observations.index).sort_values(["_authority", "_vintage", "_source"], kind="stable")
+    figures = _key_codes(observations, FIGURE_KEY)
+    first = ~pd.Series(figures[observations.index.get_indexer(ranked.index)], index=ranked.index).duplicated(keep="first")
     return first.reindex(observations.index)

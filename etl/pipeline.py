@@ -23,9 +23,11 @@ from etl.derive import (
     SERIES_BREAKS_SCHEMA,
     TARGET_PROGRESS_SCHEMA,
     DeriveResult,
+    Query,
     derive_all,
     with_derived_source,
 )
+from etl.derive.engine import release_unused_memory, to_arrow
 from etl.inputs import (
     DEFAULT_RAW,
     DEFAULT_REFERENCE,
@@ -139,6 +141,8 @@ def build(
 
 
 def _as_frame(table: object) -> pd.DataFrame:
+    if isinstance(table, Query):  # a table of the derive stage's workspace
+        table = table.table()
     return table.to_pandas() if isinstance(table, pa.Table) else table  # type: ignore[return-value]
 
 
@@ -165,7 +169,11 @@ def prepare(
     problems.extend(read_problems)
     if figures.empty and not errors(problems):
         problems.append(Problem(str(raw), None, None, "no figures found: nothing to publish"))
-    normalised = guarded("(all files)", "normalising the figures", problems, lambda: normalise(figures, raw_sources, reference))
+    # The figures as read are handed over, not kept: once normalised, one copy of the rows, not two.
+    read = {"figures": figures}
+    del figures
+    normalised = guarded("(all files)", "normalising the figures", problems,
+                         lambda: normalise(read.pop("figures"), raw_sources, reference))
     if normalised is None:
         raise InputError(problems)
     problems.extend(normalised.problems)
@@ -174,21 +182,27 @@ def prepare(
                             lambda: plausibility(normalised.observations, normalised.sources, reference, cells=normalised.cells)) or [])
     if errors(problems):
         raise InputError(problems)
+    normalised.cells = None  # only the checks read the cells as printed
     if report is not None:
         report.extend(problems)
+    # The derive stage works on Arrow: the pandas rows are handed over as Arrow and dropped, so
+    # one copy of the rows lives on (the derive stage's memory is DuckDB's, bounded).
+    rows = {"observations": to_arrow(normalised.observations)}
+    del normalised.observations
+    release_unused_memory()
     derived = guarded("(all files)", "deriving figures", problems, lambda: derive_all(
-        normalised.observations,
+        rows.pop("observations"),
         reference.tables["regions"],
         reference.tables.get("series_breaks"),
         order_by=WAREHOUSE_ORDER,
+        dates_as_objects=True,
     ))
     if derived is None:
         raise InputError(problems)
-    del normalised.observations  # the derive stage holds the rows now (as Arrow): one copy, not two
     tables: dict[str, tuple[object, object]] = {
         "observations": (derived.output, OBSERVATIONS_SCHEMA),
         "sources": (with_derived_source(normalised.sources), SOURCES_SCHEMA),
-        "reconciliation": (derived.reconciliation_table, RECONCILIATION_SCHEMA),
+        "reconciliation": (derived.reconciliation_rows, RECONCILIATION_SCHEMA),
         "target_progress": (derived.target_progress, TARGET_PROGRESS_SCHEMA),
         "series_breaks": (derived.series_breaks, SERIES_BREAKS_SCHEMA),
     }
@@ -208,6 +222,7 @@ def run(raw: Path = DEFAULT_RAW, warehouse: Path | str | Store = DEFAULT_WAREHOU
     tables, manifest, derived = prepare(raw, reference, report=warnings)
     with derived:
         snapshot_id = open_store(warehouse).publish(tables, manifest, now=now or datetime.now(UTC))  # type: ignore[arg-type]
+        messages = derived.messages()  # counted in the workspace, before it closes
     counts = {name: len(frame) for name, (frame, _) in tables.items()}
     return RunResult(
         snapshot_id=snapshot_id,
@@ -215,6 +230,6 @@ def run(raw: Path = DEFAULT_RAW, warehouse: Path | str | Store = DEFAULT_WAREHOU
         observations=derived.published,
         sources=counts["sources"],
         tables=counts,
-        messages=derived.messages(),
+        messages=messages,
         warnings=warnings,
     )

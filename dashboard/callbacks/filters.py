@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from dashboard import ids
 from dashboard.config import Config
-from dashboard.controls import normalise
+from dashboard.controls import normalise, region_choices
 from dashboard.i18n import t
 from dashboard.query import (
     Snapshot,
@@ -23,6 +23,7 @@ from dashboard.query import (
     region_counts,
     region_dimensions,
     series_regions,
+    snapshot_memo,
 )
 from dashboard.selection import filters_from_state
 from dashboard.urlstate import parse_query, to_query
@@ -97,6 +98,9 @@ def resolve(snapshot: Snapshot, requested: dict, notes: list[str], *, from_url: 
         reference_table(snapshot, "industries"), reference_table(snapshot, "indicators"),
         lang=lang, default_regions=config.default_regions, strict=from_url,
         dims_for=lambda regions: region_dimensions(snapshot, regions), lead=lead,
+        choices_for=lambda within: [dict(choice) for choice in snapshot_memo(
+            snapshot, f"region_choices:{within}:{lang}",
+            lambda: region_choices(reference_table(snapshot, "regions"), region_counts(snapshot), within, lang))],
     )
     state = result.state
     ends = period_ends(snapshot, filters_from_state(state, date_from=None, date_to=None, statuses=()))

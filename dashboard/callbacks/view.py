@@ -27,13 +27,13 @@ from dashboard.urlstate import to_query
 from dashboard.viewcache import cached_view
 from dashboard.views import build_view
 
-#: The stored state's key holding the fingerprint of the options the page shows.
+#: The stored state's key holding the digests of the options each dropdown shows.
 OPTIONS_KEY = "options"
 
 
-def options_fingerprint(option_lists: list) -> str:
-    """A short digest of every dropdown's options (labels and values, in order)."""
-    return hashlib.blake2b(orjson.dumps(option_lists), digest_size=8).hexdigest()
+def options_fingerprint(options: list) -> str:
+    """A short digest of one dropdown's options (labels and values, in order)."""
+    return hashlib.blake2b(orjson.dumps(options), digest_size=8).hexdigest()
 
 
 def snapshot_line(snapshot, lang: str) -> str:
@@ -119,51 +119,95 @@ def page_message(drawn, state: dict, lang: str):
     return ""
 
 
+#: The page's one callback's outputs, as (component id, property): its decorator and the
+#: server-rendered first view (:func:`first_view`) list the same props in the same order.
+OUTPUTS: tuple[tuple[str, str], ...] = (
+    *[(c, "options") for c in CONTROLS], *[(c, "value") for c in CONTROLS],
+    (ids.ALL_SOURCES, "value"), (ids.VIEW, "value"), (ids.LANG, "value"),
+    (ids.URL, "search"), (ids.STATE, "data"), (ids.URL_NOTE, "children"),
+    (ids.CHART, "figure"), (ids.TABLE, "rowData"), (ids.TABLE, "columnDefs"),
+    (ids.KPIS, "children"), (ids.SOURCES, "children"), (ids.MESSAGE, "children"),
+    (ids.ROW_COUNT, "children"), (ids.SNAPSHOT, "children"), (ids.COVERAGE, "children"),
+    (ids.AXIS, "value"), (ids.TRANSFORM, "value"), (ids.CITE, "children"), (ids.GET_DATA, "children"),
+)
+
+
+def answer(warehouse: Warehouse, config: Config, triggered: set[str], stored, search, values: tuple) -> tuple:
+    """The outputs (:data:`OUTPUTS`) for the page's inputs: ``triggered`` ids (empty: a page
+    opened at ``search``), the stored state, the URL's query and the controls' values."""
+    controls, (all_sources, view, lang, _refresh, axis, transform) = values[: len(CONTROLS)], values[len(CONTROLS):]
+    requested, notes, from_url, lead = requested_from(triggered, search, stored, controls, view,
+                                                      all_sources, lang, config, axis=axis, transform=transform)
+    snapshot = warehouse.snapshot()  # one snapshot for the filters and every query of the view
+    resolved = resolve(snapshot, requested, notes, from_url=from_url, lead=lead, config=config)
+    state = resolved.state
+    asked_lang, lang = lang, state["lang"]
+    drawn = cached_view(snapshot, state, build_view)  # shared by every worker and node (dashboard.cache)
+    rows = drawn.rows
+    message = page_message(drawn, state, lang)
+    # The dropdowns' options only when they changed: the page holds what the last answer sent
+    # (their digests are kept in the stored state), and unchanged lists of hundreds of regions
+    # would otherwise be sent, parsed and re-rendered on every click.
+    fingerprints = [options_fingerprint(options) for options in resolved.option_lists]
+    shown = (stored or {}).get(OPTIONS_KEY) if isinstance(stored, dict) else None
+    shown = shown if isinstance(shown, list) and len(shown) == len(fingerprints) else [None] * len(fingerprints)
+    state = {**state, OPTIONS_KEY: fingerprints}
+    return (
+        *[no_update if old == new else options
+          for options, old, new in zip(resolved.option_lists, shown, fingerprints, strict=True)],
+        *[state[k] for k in KEYS],
+        # The language control only when it changes: setting it fires the texts' and run banner's
+        # callbacks, which a filter change must not (one request per interaction).
+        ["all"] if state.get("source") == "all" else [], state["view"], lang if lang != asked_lang else no_update,
+        resolved.search, state, resolved.note,
+        drawn.figure, *(drawn.grid or (table_rows(rows, lang, publishers=publishers(snapshot),
+                                                  names=region_names(snapshot, lang)), column_defs(lang))),
+        kpi_cards(drawn.kpis), sources_panel(source_summary(rows if drawn.grid is None else rows.iloc[0:0]), lang),
+        message,
+        f"{len(rows)} {t('row' if len(rows) == 1 else 'rows', lang)}", snapshot_line(snapshot, lang),
+        drawn.coverage, state.get("axis") or "linear", state.get("transform") or "none",
+        cite_text(snapshot, state, drawn, resolved.search), get_data_panel(state, lang),
+    )
+
+
+def first_view(warehouse: Warehouse, config: Config, search: str, lang: str) -> dict[tuple[str, str], object]:
+    """The view of a page opened at ``search``, as (component id, property) → value for the layout.
+
+    The layout then arrives with the chart, cards, table and filters filled in, so the first
+    chart is drawn without waiting for a callback round trip after the page's scripts load.
+    """
+    values = (*[None] * len(CONTROLS), None, None, lang, 0, None, None)
+    outputs = answer(warehouse, config, set(), None, search, values)
+    return {key: value for key, value in zip(OUTPUTS, outputs, strict=True) if value is not no_update}
+
+
 def register(app: Dash, warehouse: Warehouse, config: Config) -> None:
+    # Not called when the page loads: the layout carries the first view (:func:`first_view`). When it
+    # could not be drawn there, the URL component is left without ``search``, sets it on mount, and
+    # that change calls this callback as before.
     @app.callback(
-        *[Output(c, "options") for c in CONTROLS],
-        *[Output(c, "value") for c in CONTROLS],
-        Output(ids.ALL_SOURCES, "value"), Output(ids.VIEW, "value"), Output(ids.LANG, "value"),
-        Output(ids.URL, "search"), Output(ids.STATE, "data"), Output(ids.URL_NOTE, "children"),
-        Output(ids.CHART, "figure"), Output(ids.TABLE, "rowData"), Output(ids.TABLE, "columnDefs"),
-        Output(ids.KPIS, "children"), Output(ids.SOURCES, "children"), Output(ids.MESSAGE, "children"),
-        Output(ids.ROW_COUNT, "children"), Output(ids.SNAPSHOT, "children"), Output(ids.COVERAGE, "children"),
-        Output(ids.AXIS, "value"), Output(ids.TRANSFORM, "value"), Output(ids.CITE, "children"),
-        Output(ids.GET_DATA, "children"),
+        *[Output(component, prop) for component, prop in OUTPUTS],
         Input(ids.STATE, "data"), Input(ids.URL, "search"),
         *[Input(c, "value") for c in CONTROLS],
         Input(ids.ALL_SOURCES, "value"), Input(ids.VIEW, "value"), Input(ids.LANG, "value"),
         Input(ids.REFRESH, "data"), Input(ids.AXIS, "value"), Input(ids.TRANSFORM, "value"),
+        prevent_initial_call=True,
     )
     def update(stored, search, *values):
-        controls, (all_sources, view, lang, _refresh, axis, transform) = values[: len(CONTROLS)], values[len(CONTROLS):]
         triggered = {key.rsplit(".", 1)[0] for key in ctx.triggered_prop_ids}
-        requested, notes, from_url, lead = requested_from(triggered, search, stored, controls, view,
-                                                          all_sources, lang, config, axis=axis, transform=transform)
-        snapshot = warehouse.snapshot()  # one snapshot for the filters and every query of the view
-        resolved = resolve(snapshot, requested, notes, from_url=from_url, lead=lead, config=config)
-        state = resolved.state
-        asked_lang, lang = lang, state["lang"]
-        drawn = cached_view(snapshot, state, build_view)  # shared by every worker and node (dashboard.cache)
-        rows = drawn.rows
-        message = page_message(drawn, state, lang)
-        # The dropdowns' options only when they changed: the page holds what the last answer sent
-        # (its fingerprint is kept in the stored state), and unchanged lists of hundreds of regions
-        # would otherwise be sent, parsed and re-rendered on every click.
-        fingerprint = options_fingerprint(resolved.option_lists)
-        unchanged = isinstance(stored, dict) and stored.get(OPTIONS_KEY) == fingerprint
-        state = {**state, OPTIONS_KEY: fingerprint}
-        return (
-            *([no_update] * len(CONTROLS) if unchanged else resolved.option_lists), *[state[k] for k in KEYS],
-            # The language control only when it changes: setting it fires the texts' and run banner's
-            # callbacks, which a filter change must not (one request per interaction).
-            ["all"] if state.get("source") == "all" else [], state["view"], lang if lang != asked_lang else no_update,
-            resolved.search, state, resolved.note,
-            drawn.figure, *(drawn.grid or (table_rows(rows, lang, publishers=publishers(snapshot),
-                                                      names=region_names(snapshot, lang)), column_defs(lang))),
-            kpi_cards(drawn.kpis), sources_panel(source_summary(rows if drawn.grid is None else rows.iloc[0:0]), lang),
-            message,
-            f"{len(rows)} {t('row' if len(rows) == 1 else 'rows', lang)}", snapshot_line(snapshot, lang),
-            drawn.coverage, state.get("axis") or "linear", state.get("transform") or "none",
-            cite_text(snapshot, state, drawn, resolved.search), get_data_panel(state, lang),
-        )
+        return answer(warehouse, config, triggered, stored, search, values)
+
+    # The address bar shows the normalised link of the server-rendered first view (the URL component
+    # only pushes a new address when a callback changes ``search``), without a reload or a request.
+    app.clientside_callback(
+        """
+        function(search) {
+            if (typeof search === "string" && search && window.location.search !== search) {
+                window.history.replaceState(window.history.state, "", window.location.pathname + search + window.location.hash);
+            }
+            return dash_clientside.no_update;
+        }
+        """,
+        Output(ids.URL_NOTE, "title"),
+        Input(ids.URL, "search"),
+    )

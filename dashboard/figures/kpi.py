@@ -18,6 +18,7 @@ from dash import html
 from dashboard.figures.common import hover_text, period_text, qualified_value, region_name
 from dashboard.formatting import format_value
 from dashboard.i18n import t
+from dashboard.records import records
 
 #: Statuses of figures that describe what happened (targets and forecasts have their own card/view).
 ACTUAL = ("reported", "derived", "provisional", "revised")
@@ -70,18 +71,21 @@ def kpi_specs(frame: pd.DataFrame, lang: str, *, period: tuple | None = None, me
         sample = {"period_start": period[0], "period_end": period[1],
                   "period_kind": data["period_kind"].iloc[0] if not data.empty else "ytd"}
         when = period_text(pd.Series(sample), lang)
+    # The first row of each measure in the cards' period (rows as dicts: a few pandas masks per card
+    # cost more than reading every row once).
+    first_of: dict[str, dict] = {}
+    if period is not None and not data.empty:
+        for record in records(data):
+            if record["period_start"] == period[0] and record["period_end"] == period[1]:
+                first_of.setdefault(record["measure"], record)
     for card_measure, key in CARDS:
         title = share_title if card_measure == "share_pct" and share_title else t(key, lang)
-        rows = data.iloc[0:0]
-        if period is not None and not data.empty:
-            rows = data[(data["measure"] == card_measure) & (data["period_start"] == period[0])
-                        & (data["period_end"] == period[1])]
-        if rows.empty:
+        row = first_of.get(card_measure)
+        if row is None:
             missing = t("kpi_not_for", lang).format(period=when) if when else t("kpi_none", lang)
             specs.append({"key": card_measure, "title": title, "value": t("kpi_none", lang), "detail": missing,
                           "source": "", "hover": missing, "period": when})
             continue
-        row = rows.iloc[0]
         publisher = t("derived_by_us", lang) if row.get("source_id") == "derived" else (row.get("source_publisher") or "")
         published = row.get("source_published_date")
         date_text = "" if published is None or pd.isna(published) else str(published)

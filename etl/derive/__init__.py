@@ -33,10 +33,10 @@ import pyarrow as pa
 
 from etl.derive.breaks import BREAK_FLAG_PATTERN, SERIES_BREAKS_SCHEMA, flagged_rows_sql
 from etl.derive.common import COLUMNS, DATE_COLUMNS, DERIVED_SOURCE, SERIES, with_derived_source
-from etl.derive.engine import Workspace, to_frame
+from etl.derive.engine import Query, Workspace, to_frame
 from etl.derive.growth import growth_sql
 from etl.derive.monthly import monthly_sql
-from etl.derive.reconcile import RECONCILIATION_SCHEMA, reconcile_table, summarise
+from etl.derive.reconcile import RECONCILIATION_SCHEMA, reconcile_rows, summarise
 from etl.derive.reconcile import as_frame as reconciliation_frame
 from etl.derive.shares import ranks_sql, shares_sql
 from etl.derive.targets import TARGET_PROGRESS_SCHEMA, target_progress
@@ -47,6 +47,7 @@ __all__ = [
     "SERIES_BREAKS_SCHEMA",
     "TARGET_PROGRESS_SCHEMA",
     "DeriveResult",
+    "Query",
     "derive_all",
     "run_messages",
     "summarise",
@@ -57,25 +58,35 @@ __all__ = [
 DERIVATIONS = ("monthly", "growth", "share", "rank")
 
 
-class Observations:
-    """Every observation (published, then derived) as the workspace's query: written to Parquet
-    by DuckDB straight from the query (parallel, streaming, no Arrow copy of the rows), or
-    fetched as Arrow / pandas. ``len()`` is its row count."""
+class Observations(Query):
+    """Every observation (published, then derived) as the workspace's query (:class:`Query`),
+    also as pandas with dates as the input had them.
 
-    def __init__(self, workspace: Workspace, sql: str, rows: int, dates_as_objects: bool):
-        self.workspace, self.sql, self.rows, self.dates_as_objects = workspace, sql, rows, dates_as_objects
+    Sorted (``order_by``), it is written one value of the first sort column at a time (one
+    indicator's rows, sorted, then the next's): the sort then needs the memory of one part,
+    not of the whole table, and stays within the workspace's memory limit at any size.
+    """
 
-    def __len__(self) -> int:
-        return self.rows
+    def __init__(self, workspace: Workspace, order_by: Sequence[str] | None, rows: int, dates_as_objects: bool):
+        super().__init__(workspace, _output_sql(order_by), rows, OBSERVATIONS_SCHEMA)
+        self.order_by, self.dates_as_objects = tuple(order_by or ()), dates_as_objects
 
     def write_parquet(self, path: Path, row_group_size: int) -> None:
-        target = str(path).replace("'", "''")
-        self.workspace.con.execute(
-            f"COPY ({self.sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {int(row_group_size)})"
-        )
+        if not self.order_by:
+            super().write_parquet(path, row_group_size)
+            return
+        import pyarrow.parquet as pq
 
-    def table(self) -> pa.Table:
-        return self.workspace.arrow(self.sql).cast(OBSERVATIONS_SCHEMA)
+        first = self.order_by[0]
+        parts = [row[0] for row in self.workspace.sql(
+            f"SELECT DISTINCT {first} FROM (SELECT {first} FROM obs UNION ALL SELECT {first} FROM derived) ORDER BY ALL"
+        ).fetchall()]
+        with pq.ParquetWriter(path, self.schema, compression="zstd") as writer:
+            for value in parts:
+                sql = _output_sql(self.order_by, part=first)
+                part = self.workspace.con.sql(sql, params=[value]).to_arrow_table().cast(self.schema)
+                writer.write_table(part, row_group_size=row_group_size)
+                del part
 
     def frame(self) -> pd.DataFrame:
         return to_frame(self.table(), dates_as_timestamps=not self.dates_as_objects)
@@ -88,8 +99,9 @@ class DeriveResult:
     workspace stays open until :meth:`close` (the pipeline writes the Parquet from it)."""
 
     output: Observations
-    #: The ``reconciliation`` table as Arrow, as it is published (``reconciliation``: as pandas).
-    reconciliation_table: pa.Table
+    #: The ``reconciliation`` table, as it is published (a table of the workspace, written by
+    #: DuckDB; ``reconciliation_table``: as Arrow, ``reconciliation``: as pandas).
+    reconciliation_rows: Query
     target_progress: pd.DataFrame
     series_breaks: pa.Table
     #: Derived rows per derivation (``monthly``, ``growth``, ``share``, ``rank``).
@@ -102,12 +114,16 @@ class DeriveResult:
         return self.output.frame()
 
     @cached_property
+    def reconciliation_table(self) -> pa.Table:
+        return self.reconciliation_rows.table()
+
+    @cached_property
     def reconciliation(self) -> pd.DataFrame:
         return reconciliation_frame(self.reconciliation_table)
 
     def messages(self) -> list[str]:
         """Lines for the end of a run."""
-        return run_messages(self.derived_counts, self.reconciliation_table, self.target_progress)
+        return run_messages(self.derived_counts, self.reconciliation_rows, self.target_progress)
 
     def close(self) -> None:
         self.output.workspace.close()
@@ -120,7 +136,7 @@ class DeriveResult:
 
 
 def run_messages(
-    derived_counts: dict[str, int], reconciliation: pd.DataFrame | pa.Table, progress: pd.DataFrame
+    derived_counts: dict[str, int], reconciliation: pd.DataFrame | pa.Table | Query, progress: pd.DataFrame
 ) -> list[str]:
     """What a run prints about this stage: derived rows by kind, targets, reconciliation."""
     counts = ", ".join(f"{derived_counts.get(name, 0)} {name}" for name in DERIVATIONS)
@@ -169,12 +185,18 @@ def _assert_unique_key(workspace: Workspace) -> None:
         raise ValueError(f"observation key not unique after derivation:\n{clash.to_string()}")
 
 
-def _output_sql(order_by: Sequence[str] | None) -> str:
-    """Published rows (``b`` added to ``flags`` on the first observation after a break), then
-    derived ones; in ``order_by`` when given (ties: published first, in input order)."""
-    columns = ", ".join(COLUMNS)
+def _flagged_sql() -> str:
+    """The ``_rid`` (as ``_ord``) of every row, published or derived, that is the first after a break."""
     rows = f"SELECT _rid AS _ord, {', '.join(SERIES)}, period_kind, period_start, period_end FROM obs"
     rows += f" UNION ALL SELECT _rid, {', '.join(SERIES)}, period_kind, period_start, period_end FROM derived"
+    return flagged_rows_sql(rows)
+
+
+def _output_sql(order_by: Sequence[str] | None, *, part: str | None = None) -> str:
+    """Published rows (``b`` added to ``flags`` on the first observation after a break), then
+    derived ones; in ``order_by`` when given (ties: published first, in input order). ``flagged``
+    holds the rows that are the first after a break (:func:`_flagged_sql`)."""
+    columns = ", ".join(COLUMNS)
     flags = (
         f"CASE WHEN f._ord IS NULL OR regexp_matches(x.flags, '{BREAK_FLAG_PATTERN}') THEN x.flags"
         " WHEN x.flags = '' THEN 'b' WHEN regexp_matches(x.flags, '^[a-z]+$') THEN x.flags || 'b'"
@@ -182,11 +204,13 @@ def _output_sql(order_by: Sequence[str] | None) -> str:
     )
     select = ", ".join(flags if c == "flags" else f"x.{c}" for c in COLUMNS)
     order = ", ".join((*(order_by or ()), "_rid"))
+    # One part of the table: the rows whose ``part`` column equals the query's parameter.
+    where = f"WHERE {part} IS NOT DISTINCT FROM $1" if part else ""
     return f"""
     SELECT {select} FROM (
-        SELECT {columns}, _rid FROM obs UNION ALL SELECT {columns}, _rid FROM derived
+        SELECT {columns}, _rid FROM obs {where} UNION ALL SELECT {columns}, _rid FROM derived {where}
     ) x
-    LEFT JOIN ({flagged_rows_sql(rows)}) f ON f._ord = x._rid
+    LEFT JOIN flagged f ON f._ord = x._rid
     ORDER BY {order}
     """
 
@@ -197,20 +221,25 @@ def derive_all(
     breaks: pd.DataFrame | None = None,
     *,
     order_by: Sequence[str] | None = None,
+    dates_as_objects: bool | None = None,
 ) -> DeriveResult:
     """Add derived observations; build the reconciliation, target-progress and breaks tables.
 
     ``breaks`` is the reference table of break rules (``series_breaks.csv``); the publishers'
     ``b`` flags are read from the observations. ``order_by`` sorts the output table (the
     warehouse's order); without it, published rows keep their order and derived rows follow.
+    ``dates_as_objects``: whether ``DeriveResult.observations`` has dates as ``datetime.date``
+    (default: as the input has them).
     """
-    dates_as_objects = isinstance(observations, pd.DataFrame) and not pd.api.types.is_datetime64_any_dtype(
-        observations[DATE_COLUMNS[0]]
-    )
+    if dates_as_objects is None:
+        dates_as_objects = isinstance(observations, pd.DataFrame) and not pd.api.types.is_datetime64_any_dtype(
+            observations[DATE_COLUMNS[0]]
+        )
     workspace = Workspace(observations, regions, breaks)
     try:
         workspace.con.execute(f"CREATE TEMP TABLE derived AS {_derived_table_sql(workspace.n)}")
         _assert_unique_key(workspace)
+        workspace.con.execute(f"CREATE TEMP TABLE flagged AS {_flagged_sql()}")
         counts = dict(workspace.sql("SELECT _kind, count(*) FROM derived GROUP BY _kind").fetchall())
         derived_counts = {name: int(counts.get(i, 0)) for i, name in enumerate(DERIVATIONS)}
         breaks_table = workspace.arrow(
@@ -219,8 +248,8 @@ def derive_all(
         ).cast(SERIES_BREAKS_SCHEMA)
         rows = workspace.n + sum(derived_counts.values())
         return DeriveResult(
-            output=Observations(workspace, _output_sql(order_by), rows, dates_as_objects),
-            reconciliation_table=reconcile_table(workspace),
+            output=Observations(workspace, order_by, rows, dates_as_objects),
+            reconciliation_rows=reconcile_rows(workspace),
             target_progress=target_progress(workspace=workspace),
             series_breaks=breaks_table,
             derived_counts=derived_counts,

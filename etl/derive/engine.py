@@ -23,7 +23,10 @@ that is how "never across a break in series" reads in SQL.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -44,6 +47,10 @@ BREAK_KEY = ("region_code", "industry_code", "indicator", "product", "scope")
 #: Regions outside the national statistics: the bureau's national totals (全国) cover the 31
 #: mainland provinces; Taiwan, Hong Kong and Macao publish their own.
 OUTSIDE_NATIONAL_STATISTICS = ("710000", "810000", "820000")
+#: DuckDB's memory for the derive stage: beyond it, joins, sorts and the temporary tables spill
+#: to a private temporary directory instead of growing the process (a run's peak memory stays
+#: bounded whatever the input's size; issue 15: ≤ 2 GB at a million reported rows).
+MEMORY_LIMIT = "1GB"
 #: An approximation (约, 近) is taken as ±5 %: a number rounded to two significant digits is at
 #: most 5 % off.
 ABOUT_RELATIVE = 0.05
@@ -113,6 +120,13 @@ def to_arrow(observations: pd.DataFrame | pa.Table) -> pa.Table:
     return table.append_column("_rid", pa.array(np.arange(table.num_rows, dtype="int64")))
 
 
+def release_unused_memory() -> None:
+    """Give the memory of freed Arrow buffers back to the system now, not after the allocator's
+    decay: the derive stage's DuckDB allocates from its own heap, so memory pandas and Arrow
+    no longer use would otherwise still count in the run's peak."""
+    pa.default_memory_pool().release_unused()
+
+
 def regions_arrow(regions: pd.DataFrame) -> pa.Table:
     """The columns of the regions table the derivations read, as text."""
     frame = pd.DataFrame(
@@ -135,9 +149,19 @@ class Workspace:
         regions: pd.DataFrame | None = None,
         breaks: pd.DataFrame | None = None,
     ):
+        #: Where DuckDB spills beyond :data:`MEMORY_LIMIT`; removed by :meth:`close`.
+        self.spill = tempfile.mkdtemp(prefix="etl-derive-")
+        self.con = duckdb.connect(":memory:", config={"memory_limit": MEMORY_LIMIT, "temp_directory": self.spill})
+        try:
+            self._build(observations, regions, breaks)
+        except BaseException:
+            self.close()
+            raise
+
+    def _build(self, observations: pd.DataFrame | pa.Table, regions: pd.DataFrame | None,
+               breaks: pd.DataFrame | None) -> None:
         from etl.derive.breaks import break_rows_sql, rules_arrow
 
-        self.con = duckdb.connect(":memory:")
         self.obs = to_arrow(observations)
         self.n = self.obs.num_rows
         self.con.register("obs", self.obs)
@@ -215,6 +239,40 @@ class Workspace:
 
     def close(self) -> None:
         self.con.close()
+        shutil.rmtree(self.spill, ignore_errors=True)
+
+
+class Query:
+    """A table of the workspace as the query that makes it: written to Parquet by DuckDB straight
+    from the query (parallel, streaming, no Arrow copy of the rows in Python), or fetched as
+    Arrow when a caller asks. ``len()`` is its row count."""
+
+    def __init__(self, workspace: Workspace, sql: str, rows: int, schema: pa.Schema):
+        self.workspace, self.sql, self.rows, self.schema = workspace, sql, rows, schema
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def write_parquet(self, path: Path, row_group_size: int) -> None:
+        target = str(path).replace("'", "''")
+        self.workspace.con.execute(
+            f"COPY ({self.sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {int(row_group_size)})"
+        )
+
+    def table(self, *, where: str = "", limit: int | None = None) -> pa.Table:
+        """The rows as Arrow, in the query's order; ``where`` (SQL of this module's callers, never
+        user input) and ``limit`` narrow them."""
+        sql = self.sql
+        if where or limit is not None:
+            sql = f"SELECT * FROM ({self.sql}) q" + (f" WHERE {where}" if where else "")
+            sql += f" LIMIT {int(limit)}" if limit is not None else ""
+        return self.workspace.arrow(sql).cast(self.schema)
+
+    def counts(self, columns: Sequence[str]) -> dict[tuple, int]:
+        """Rows per distinct value of ``columns``."""
+        names = ", ".join(f'"{c}"' for c in columns)
+        rows = self.workspace.sql(f"SELECT {names}, count(*) FROM ({self.sql}) q GROUP BY ALL").fetchall()
+        return {tuple(row[:-1]): int(row[-1]) for row in rows}
 
 
 def derived_rows(workspace: Workspace, sql: str) -> pd.DataFrame:

@@ -42,7 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.derive.common import MONEY_UNITS, USABLE_STATUSES
-from etl.derive.engine import ABOUT_RELATIVE, Workspace, quoted, to_frame
+from etl.derive.engine import ABOUT_RELATIVE, Query, Workspace, duck_type, quoted, to_frame
 from etl.derive.monthly import CUMULATIVE_SQL
 
 __all__ = [
@@ -183,8 +183,12 @@ def verdict(reported: tuple[float, float], implied: tuple[float, float]) -> str:
 
 # SQL ------------------------------------------------------------------------------------------
 
+#: The columns of a reported figure the checks read: only these travel through their joins
+#: (the other observation columns would be copied through every join and materialised CTE).
+_REPORTED_COLUMNS = ", ".join((*IDENTIFIERS, "value", "unit", "unit_mult_published", "qualifier", "status", "source_id",
+                               "vintage", "_rid"))
 _REPORTED = f"""
-    SELECT *, low_of(value, unit_mult_published, qualifier) AS low,
+    SELECT {_REPORTED_COLUMNS}, low_of(value, unit_mult_published, qualifier) AS low,
            high_of(value, unit_mult_published, qualifier) AS high
     FROM obs
     WHERE measure = '{{measure}}' AND value IS NOT NULL AND status IN ({quoted(USABLE_STATUSES)})
@@ -564,9 +568,18 @@ def counts_of(counts: dict[tuple[str, str], int], verdict_: str) -> int:
 
 
 def reconcile_table(workspace: Workspace) -> pa.Table:
-    """The ``reconciliation`` table as Arrow, typed as it is written (no pandas copy: a run
-    publishes it as it comes from DuckDB)."""
+    """The ``reconciliation`` table as Arrow, typed as it is written."""
     return workspace.arrow(reconcile_sql()).cast(RECONCILIATION_SCHEMA)
+
+
+def reconcile_rows(workspace: Workspace) -> Query:
+    """The ``reconciliation`` table as a table of the workspace (``reconciliation``), computed
+    once: a run publishes it with DuckDB's Parquet writer, and only the few rows its summary
+    shows ever become Python objects."""
+    typed = ", ".join(f'CAST("{f.name}" AS {duck_type(f.type)}) AS "{f.name}"' for f in RECONCILIATION_SCHEMA)
+    workspace.con.execute(f"CREATE TEMP TABLE reconciliation AS SELECT {typed} FROM ({reconcile_sql()})")
+    rows = workspace.sql("SELECT count(*) FROM reconciliation").fetchall()[0][0]
+    return Query(workspace, "SELECT * FROM reconciliation", int(rows), RECONCILIATION_SCHEMA)
 
 
 def reconcile(
@@ -587,23 +600,28 @@ def reconcile(
             workspace.close()
 
 
-def summarise(reconciliation: pd.DataFrame | pa.Table, *, limit: int = 10) -> str:
+def summarise(reconciliation: pd.DataFrame | pa.Table | Query, *, limit: int = 10) -> str:
     """A few lines for the end of a run: verdicts per check, then the disagreements (counted in
-    Arrow: only the lines shown become pandas rows)."""
-    table = reconciliation if isinstance(reconciliation, pa.Table) else pa.Table.from_pandas(
-        reconciliation[["check", "verdict"]], preserve_index=False
-    )
-    if table.num_rows == 0:
+    DuckDB or Arrow: only the lines shown become pandas rows)."""
+    if isinstance(reconciliation, Query):
+        counts, total = reconciliation.counts(("check", "verdict")), len(reconciliation)
+    else:
+        table = reconciliation if isinstance(reconciliation, pa.Table) else pa.Table.from_pandas(
+            reconciliation[["check", "verdict"]], preserve_index=False
+        )
+        grouped = table.group_by(["check", "verdict"]).aggregate([([], "count_all")]).to_pylist()
+        counts, total = {(g["check"], g["verdict"]): g["count_all"] for g in grouped}, table.num_rows
+    if total == 0:
         return "Reconciliation: no reported figure could be checked against others."
-    grouped = table.group_by(["check", "verdict"]).aggregate([([], "count_all")]).to_pylist()
-    counts = {(g["check"], g["verdict"]): g["count_all"] for g in grouped}
-    lines = [f"Reconciliation: {table.num_rows} check(s)."]
+    lines = [f"Reconciliation: {total} check(s)."]
     for check in CHECKS:
         parts = [f"{counts[(check, v)]} {v}" for v in (*VERDICTS, NOT_CHECKABLE) if counts.get((check, v))]
         if parts:
             lines.append(f"  {check}: {', '.join(parts)}")
     inconsistent = counts_of(counts, "inconsistent")
-    if isinstance(reconciliation, pa.Table):
+    if isinstance(reconciliation, Query):
+        first = as_frame(reconciliation.table(where="verdict = 'inconsistent'", limit=limit))
+    elif isinstance(reconciliation, pa.Table):
         mask = pc.equal(reconciliation["verdict"], "inconsistent")
         first = as_frame(reconciliation.filter(mask).slice(0, limit))
     else:

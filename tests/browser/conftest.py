@@ -13,19 +13,9 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from bench.browser import CHROMIUM_FLAGS  # how this machine's Chromium is started (one list for tests and bench)
 from dashboard.app import create_app
 from dashboard.config import Config
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def chromium_path() -> str | None:

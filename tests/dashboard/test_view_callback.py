@@ -43,3 +43,12 @@ def test_options_are_sent_once_and_again_only_when_they_change(client):
 
     chinese = answer(client, {**stored, "lang": "zh"})  # labels in another language are other options
     assert any("广东" in option["label"] for option in chinese[ids.REGION]["options"])
+
+
+def test_the_stored_digests_are_checked_like_every_browser_value():
+    from dashboard.params import BrowserValueError, check_state
+
+    assert check_state({"options": ["0123456789abcdef"] * 11})["options"][0] == "0123456789abcdef"
+    for bad in (["x" * 16], ["0123"], "0123456789abcdef", [["0123456789abcdef"]], ["0123456789abcdef"] * 17):
+        with pytest.raises(BrowserValueError):
+            check_state({"options": bad})
