@@ -247,9 +247,15 @@ def make_cache(server: Flask | None, redis_url: str | None, *, namespace: str = 
                        redis_client=getattr(backend, "_write_client", None))
 
 
-def metrics_text(stats: dict[str, object], snapshot_id: str | None) -> str:
-    """The counters in Prometheus' text format (what a scraper or ``curl`` reads)."""
+def metrics_text(stats: dict[str, object], snapshot_id: str | None, responses: dict[str, int] | None = None) -> str:
+    """The counters in Prometheus' text format (what a scraper or ``curl`` reads); ``responses``:
+    the response cache's (:meth:`dashboard.responsecache.ResponseStore.stats`, this process)."""
     lines = []
+    for name, kind in (("hits", "counter"), ("misses", "counter"), ("entries", "gauge"), ("bytes", "gauge")):
+        if responses is not None:
+            metric = f"dashboard_response_cache_{name}" + ("_total" if kind == "counter" else "")
+            lines += [f"# HELP {metric} Response cache {name} (this worker).", f"# TYPE {metric} {kind}",
+                      f"{metric} {responses[name]}"]
     for name in COUNTERS:
         metric = f"dashboard_cache_{name}_total"
         lines += [f"# HELP {metric} Result-cache {name} (process: this worker; cluster: every node, via Redis).",
@@ -272,10 +278,14 @@ def register_metrics(server: Flask, cache: ResultCache, current_id: Callable[[],
         except Exception:  # metrics must answer even when the warehouse does not
             return None
 
+    def responses() -> dict[str, int] | None:
+        store = server.extensions.get("response_cache")  # set by dashboard.responsecache when it is on
+        return store.stats() if store is not None else None
+
     @server.get("/metrics")
     def metrics():
-        return Response(metrics_text(cache.stats(), snapshot_id()), mimetype="text/plain; version=0.0.4")
+        return Response(metrics_text(cache.stats(), snapshot_id(), responses()), mimetype="text/plain; version=0.0.4")
 
     @server.get("/api/cache.json")
     def cache_json():
-        return {**cache.stats(), "snapshot_id": snapshot_id()}
+        return {**cache.stats(), "snapshot_id": snapshot_id(), "responses": responses()}

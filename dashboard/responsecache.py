@@ -127,6 +127,12 @@ class ResponseStore:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def stats(self) -> dict[str, int]:
+        """This process's counts and size (``/api/cache.json``, ``/metrics``)."""
+        with self._lock:
+            return {"hits": self.hits, "misses": self.misses, "entries": len(self._entries), "bytes": self.size,
+                    "limit_bytes": self.limit}
+
 
 def _candidate(environ: dict) -> bool:
     method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO", "")
@@ -328,4 +334,5 @@ def install_response_cache(server: Flask, cache: ResultCache, current_id: Callab
         return response
 
     server.wsgi_app = ResponseCache(server.wsgi_app, cache, current_id, store)  # type: ignore[method-assign]
+    server.extensions["response_cache"] = store  # its counters, for dashboard.cache.register_metrics
     return store

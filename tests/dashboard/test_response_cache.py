@@ -96,6 +96,16 @@ def test_the_run_banner_always_runs(client, dependencies):
     assert not any(is_hit(post(client, body)) for _ in range(2))
 
 
+def test_the_counters_show_hits_misses_and_the_bytes_kept(client):
+    before = client.get("/api/cache.json").get_json()["responses"]
+    path = "/api/observations.json?region=330000"
+    client.get(path), client.get(path)
+    after = client.get("/api/cache.json").get_json()["responses"]
+    assert after["hits"] == before["hits"] + 1 and after["misses"] == before["misses"] + 1
+    assert 0 < after["bytes"] <= after["limit_bytes"] and after["entries"] >= 1
+    assert f"dashboard_response_cache_hits_total {after['hits']}" in client.get("/metrics").get_data(as_text=True)
+
+
 def test_health_and_metrics_are_never_kept(client):
     for path in ("/healthz", "/metrics", "/api/cache.json"):
         assert not any(is_hit(client.get(path)) for _ in range(2)), path
