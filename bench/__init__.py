@@ -1,1 +1,1 @@
-"""Benchmarks: ``make bench`` / ``python -m bench [--quick]`` → bench/results.json and bench/RESULTS.md."""
+"""Benchmarks: ``make bench`` (:mod:`bench.all`) → bench/RESULTS.md and one report per part."""

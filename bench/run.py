@@ -1,8 +1,9 @@
-"""Run every benchmark at one size and write bench/results.json and bench/RESULTS.md.
+"""The older suite: the query layer against pandas, the CSV download against Datasette, at one size.
 
 ``python -m bench`` (full size: 10 M observations for the dashboard, 1 M reported rows for the
-ETL and the download) or ``python -m bench --quick`` (small, under a minute). Figures are
-measured here, never asserted in tests.
+ETL and the download) or ``python -m bench --quick`` (small, under a minute), written under
+bench/work/ (not committed). ``make bench`` (:mod:`bench.all`) is the run behind bench/RESULTS.md.
+Figures are measured here, never asserted in tests.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=lambda s: int(s.replace("_", "")), default=None,
                         help="observations in the dashboard's warehouse (default 10_000_000, quick 30_000; env BENCH_SIZE)")
     parser.add_argument("--out", type=Path, default=None,
-                        help="where results.json and RESULTS.md go (default bench/, quick mode bench/work/quick/)")
+                        help="where results.json and RESULTS.md go (default bench/work/full/ or bench/work/quick/)")
     parser.add_argument("--no-browser", action="store_true", help="skip the dashboard process and Chromium")
     args = parser.parse_args(argv)
     env_size = os.environ.get("BENCH_SIZE")
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     results["meta"]["duration_s"] = round(time.perf_counter() - started, 1)  # type: ignore[index]
     results["meta"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]  # type: ignore[index]
 
-    out = args.out or (work if args.quick else BENCH)
+    out = args.out or work
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
     write_report(results, out / "RESULTS.md")
