@@ -64,7 +64,7 @@ def register(app: Dash) -> None:
             return dash_clientside.no_update;
         }
         """,
-        Output(ids.PAGE_LANG, "title"),
+        Output(ids.SUBTITLE, "title"),  # a real prop (a Store has no title: Dash logged an error on every load)
         Input(ids.LANG, "value"), State(ids.PAGE_LANG, "data"),
         prevent_initial_call=True,
     )
