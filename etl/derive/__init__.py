@@ -149,19 +149,36 @@ def run_messages(
 
 
 def _derived_table_sql(n: int) -> str:
-    """The derived rows of every derivation, each with ``is_default`` (unless a publisher printed
-    the same figure) and a ``_rid`` after the published rows': derivation k's row computed for
-    input row i is ``n·(k+1) + i`` (each derivation makes at most one row per input row), so the
-    order is stable without sorting."""
+    """The derived rows of every derivation, each with a ``_rid`` after the published rows':
+    derivation k's row computed for input row i is ``n·(k+1) + i`` (each derivation makes at most
+    one row per input row), so the order is stable without sorting. ``is_default`` is true here
+    and ``_maybe_printed`` says whether a published row has the same key hash: only those rows
+    are compared column by column (:func:`_printed_sql`)."""
     parts = " UNION ALL ".join(
         f"SELECT *, {i} AS _kind FROM ({sql})"
         for i, sql in enumerate((monthly_sql(), growth_sql(), shares_sql(), ranks_sql()))
     )
-    key = " AND ".join(f"p.{c} = d.{c}" for c in FIGURE_KEY)
-    columns = ", ".join(f"NOT EXISTS (SELECT 1 FROM obs p WHERE {key}) AS is_default" if c == "is_default" else f"d.{c}" for c in COLUMNS)
+    key_hash = f"hash({', '.join(FIGURE_KEY)})"
+    columns = ", ".join("true AS is_default" if c == "is_default" else f"d.{c}" for c in COLUMNS)
     return f"""
-    SELECT {columns}, d._kind, {n} * (d._kind + 1) + d._from AS _rid
+    SELECT {columns}, d._kind, {n} * (d._kind + 1) + d._from AS _rid,
+           hash({', '.join(f"d.{c}" for c in FIGURE_KEY)}) IN (SELECT {key_hash} FROM obs) AS _maybe_printed
     FROM ({parts}) d
+    """
+
+
+def _printed_sql() -> str:
+    """A derived row is not the default when a publisher printed the same figure (same key, any
+    source or vintage): the printed one wins. Equal keys hash equally, so only the rows whose
+    hash a published row shares are compared on every key column (``=``, as ever: a missing
+    value matches nothing) — a few rows, not a join of every derived row with every published one."""
+    key_hash = f"hash({', '.join(FIGURE_KEY)})"
+    same = " AND ".join(f"p.{c} = derived.{c}" for c in FIGURE_KEY)
+    return f"""
+    UPDATE derived SET is_default = false
+    FROM (SELECT {', '.join(FIGURE_KEY)} FROM obs
+          WHERE {key_hash} IN (SELECT {key_hash} FROM derived WHERE _maybe_printed)) p
+    WHERE derived._maybe_printed AND {same}
     """
 
 
@@ -238,6 +255,7 @@ def derive_all(
     workspace = Workspace(observations, regions, breaks)
     try:
         workspace.con.execute(f"CREATE TEMP TABLE derived AS {_derived_table_sql(workspace.n)}")
+        workspace.con.execute(_printed_sql())
         _assert_unique_key(workspace)
         workspace.con.execute(f"CREATE TEMP TABLE flagged AS {_flagged_sql()}")
         counts = dict(workspace.sql("SELECT _kind, count(*) FROM derived GROUP BY _kind").fetchall())

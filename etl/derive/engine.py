@@ -23,6 +23,7 @@ that is how "never across a break in series" reads in SQL.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -48,9 +49,21 @@ BREAK_KEY = ("region_code", "industry_code", "indicator", "product", "scope")
 #: mainland provinces; Taiwan, Hong Kong and Macao publish their own.
 OUTSIDE_NATIONAL_STATISTICS = ("710000", "810000", "820000")
 #: DuckDB's memory for the derive stage: beyond it, joins, sorts and the temporary tables spill
-#: to a private temporary directory instead of growing the process (a run's peak memory stays
-#: bounded whatever the input's size; issue 15: ≤ 2 GB at a million reported rows).
-MEMORY_LIMIT = "1GB"
+#: to a private temporary directory instead of growing the process (issue 15: a run of a million
+#: reported rows within 2 GB). DuckDB's sort of one part of the output needs memory in proportion
+#: to the part (1 GB failed on 2.3 M rows in one sort), so larger inputs get more, in proportion,
+#: up to half the machine's memory.
+MEMORY_LIMIT_MIN = 1 << 30
+MEMORY_PER_ROW = 1024
+
+
+def memory_limit(rows: int) -> int:
+    """Bytes of memory DuckDB may use for a workspace of ``rows`` published observations."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        physical = 8 << 30
+    return max(MEMORY_LIMIT_MIN, min(rows * MEMORY_PER_ROW, physical // 2))
 #: An approximation (约, 近) is taken as ±5 %: a number rounded to two significant digits is at
 #: most 5 % off.
 ABOUT_RELATIVE = 0.05
@@ -149,9 +162,9 @@ class Workspace:
         regions: pd.DataFrame | None = None,
         breaks: pd.DataFrame | None = None,
     ):
-        #: Where DuckDB spills beyond :data:`MEMORY_LIMIT`; removed by :meth:`close`.
+        #: Where DuckDB spills beyond :func:`memory_limit`; removed by :meth:`close`.
         self.spill = tempfile.mkdtemp(prefix="etl-derive-")
-        self.con = duckdb.connect(":memory:", config={"memory_limit": MEMORY_LIMIT, "temp_directory": self.spill})
+        self.con = duckdb.connect(":memory:", config={"memory_limit": f"{MEMORY_LIMIT_MIN}B", "temp_directory": self.spill})
         try:
             self._build(observations, regions, breaks)
         except BaseException:
@@ -164,6 +177,7 @@ class Workspace:
 
         self.obs = to_arrow(observations)
         self.n = self.obs.num_rows
+        self.con.execute(f"SET memory_limit = '{int(memory_limit(self.n))}B'")
         self.con.register("obs", self.obs)
         self.con.register("region_ref", regions_arrow(regions if regions is not None else empty_regions()))
         self.con.register("break_rules", rules_arrow(breaks))
