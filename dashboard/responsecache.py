@@ -191,7 +191,7 @@ class ResponseCache:
             return self.app(environ, start_response)
         started = time.perf_counter()
         body = _request_body(environ)
-        snapshot_id = self.current_id() if body is not None else None
+        snapshot_id = self._current_id() if body is not None else None
         if snapshot_id is None:
             return self.app(environ, start_response)
         key = request_key(self.cache, snapshot_id, environ, body)
@@ -200,6 +200,14 @@ class ResponseCache:
             return self._answer(environ, start_response, entry, started)
         environ[ENV_SNAPSHOT] = snapshot_id
         return self._run(environ, start_response, snapshot_id, key)
+
+    def _current_id(self) -> str | None:
+        """The snapshot ``current`` names, or None — also when the store cannot say (object storage
+        down): the request then runs as if there were no cache, and the app answers with its own error."""
+        try:
+            return self.current_id()
+        except Exception:
+            return None
 
     @staticmethod
     def _answer(environ: dict, start_response: Callable, entry: Entry, started: float) -> list[bytes]:

@@ -149,6 +149,15 @@ def test_a_new_snapshot_never_meets_an_old_answer():
     assert inner.calls == 2
 
 
+def test_a_store_that_cannot_name_its_snapshot_leaves_every_request_to_the_app():
+    def unreachable() -> str:
+        raise OSError("object storage down")
+
+    inner = CountingApp(b"answer")
+    app = ResponseCache(inner, ResultCache.local(), unreachable, ResponseStore())
+    assert [call(app)[2] for _ in range(2)] == [b"answer", b"answer"] and inner.calls == 2
+
+
 def test_a_response_too_large_to_keep_streams_through_whole():
     body = b"x" * (MAX_ENTRY_BYTES + 10)
     inner = CountingApp(body, chunks=8)
