@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,7 +46,7 @@ from etl.model import OBSERVATIONS_SCHEMA, SOURCES_SCHEMA, WAREHOUSE_ORDER
 from etl.normalize import normalise
 from etl.problems import InputError, Problem, errors
 from etl.readers import reader_for
-from etl.readers.base import empty_figures, empty_sources
+from etl.readers.base import ReadResult, empty_figures, empty_sources
 from etl.readers.sidecar import load_sidecar
 from etl.reference import load_reference
 from etl.storage import Store, open_store
@@ -84,25 +85,42 @@ def guarded(where: str, stage: str, problems: list[Problem], function: Callable[
         return None
 
 
+#: Files read at once: Arrow's CSV parser and the string kernels release the GIL, so a second
+#: file is parsed on the other core while the first is turned into a frame.
+READ_THREADS = 2
+
+
+def read_file(path: Path, raw: Path) -> tuple[list[Problem], ReadResult | None]:
+    """One data file read with the reader that recognises it: its problems, and what it holds
+    (None when no reader recognises it or its reader failed)."""
+    rel = path.relative_to(raw).as_posix()
+    problems: list[Problem] = []
+    reader = guarded(rel, "choosing a reader", problems, lambda: reader_for(path))
+    if reader is None:
+        if not problems:
+            problems.append(Problem(rel, None, None, "no reader recognises this file (see docs/input-format.md)"))
+        return problems, None
+    result = guarded(rel, f"reading it ({reader.__name__.rsplit('.', 1)[-1]} reader)", problems,
+                     lambda: reader.read(path, raw))
+    return problems, result  # type: ignore[return-value]
+
+
 def read_inputs(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], dict[str, str]]:
-    """Read every data file with the reader that recognises it."""
+    """Read every data file with the reader that recognises it (two at a time; the results, and
+    their problems, in the files' order)."""
     problems: list[Problem] = []
     figures, sources, hashes = [empty_figures()], [empty_sources()], {}
-    for path in discover(raw):
-        rel = path.relative_to(raw).as_posix()
-        hash_with_sidecar(path, rel, hashes)
-        reader = guarded(rel, "choosing a reader", problems, lambda path=path: reader_for(path))
-        if reader is None:
-            if not problems or problems[-1].file != rel:
-                problems.append(Problem(rel, None, None, "no reader recognises this file (see docs/input-format.md)"))
-            continue
-        result = guarded(rel, f"reading it ({reader.__name__.rsplit('.', 1)[-1]} reader)", problems,
-                         lambda reader=reader, path=path: reader.read(path, raw))
-        if result is None:
-            continue
-        figures.append(result.figures)
-        sources.append(result.sources)
-        problems.extend(result.problems)
+    paths = list(discover(raw))
+    for path in paths:
+        hash_with_sidecar(path, path.relative_to(raw).as_posix(), hashes)
+    with ThreadPoolExecutor(READ_THREADS) as pool:
+        for file_problems, result in pool.map(lambda path: read_file(path, raw), paths):
+            problems.extend(file_problems)
+            if result is None:
+                continue
+            figures.append(result.figures)
+            sources.append(result.sources)
+            problems.extend(result.problems)
     return (
         pd.concat(figures, ignore_index=True),
         pd.concat(sources, ignore_index=True),

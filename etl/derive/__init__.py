@@ -24,6 +24,7 @@ of the published rows: no Python runs per row.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -81,10 +82,18 @@ class Observations(Query):
         parts = [row[0] for row in self.workspace.sql(
             f"SELECT DISTINCT {first} FROM (SELECT {first} FROM obs UNION ALL SELECT {first} FROM derived) ORDER BY ALL"
         ).fetchall()]
-        with pq.ParquetWriter(path, self.schema, compression="zstd") as writer:
-            for value in parts:
-                sql = _output_sql(self.order_by, part=first)
-                part = self.workspace.con.sql(sql, params=[value]).to_arrow_table().cast(self.schema)
+        sql = _output_sql(self.order_by, part=first)
+
+        def fetch(value: object) -> pa.Table:
+            return self.workspace.con.sql(sql, params=[value]).to_arrow_table().cast(self.schema)
+
+        # DuckDB sorts the next part while Arrow compresses and writes this one: both release the
+        # GIL, so the two cores overlap them (one worker: the connection is used by one thread at a time).
+        with pq.ParquetWriter(path, self.schema, compression="zstd") as writer, ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(fetch, parts[0]) if parts else None
+            for index in range(len(parts)):
+                part = pending.result()  # type: ignore[union-attr]
+                pending = pool.submit(fetch, parts[index + 1]) if index + 1 < len(parts) else None
                 writer.write_table(part, row_group_size=row_group_size)
                 del part
 
