@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.figures.common import (
     FONT,
@@ -14,7 +13,7 @@ from dashboard.figures.common import (
     period_text,
     region_name,
 )
-from dashboard.figures.spec import FigureSpec
+from dashboard.figures.spec import FigureSpec, PlainFigure
 from dashboard.formatting import choose_scale, unit_label
 from dashboard.i18n import MEASURE_LABELS, label, t
 
@@ -45,7 +44,7 @@ def comparison_period(frame: pd.DataFrame, focus: str | None = None) -> pd.DataF
     return data[(data["period_end"] == end) & (data["period_start"] == start)]
 
 
-def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...] = (), title: str = "") -> go.Figure:
+def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...] = (), title: str = "") -> PlainFigure:
     """Horizontal bars of ``frame`` (one period, many regions), sorted so rank 1 is on top.
 
     Ranks are published positions, so a ``rank`` measure is drawn best (1) first with bar
