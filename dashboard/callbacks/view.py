@@ -110,7 +110,7 @@ def page_message(drawn, state: dict, lang: str):
                           className="suggestion") for text, target in drawn.suggestions]
         return html.Div([html.Span(drawn.dead_end, className="dead-end"),
                          html.Span([t("suggest_lead", lang), *links], className="suggestions") if links else ""])
-    if drawn.rows.dropna(subset=["value"]).empty:
+    if "value" not in drawn.rows or not drawn.rows["value"].notna().any():
         return t("no_data", lang)
     if not state.get("region"):
         return t("all_regions_note", lang)
