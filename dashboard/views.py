@@ -35,6 +35,7 @@ from dashboard.query import (
     region_targets,
     series_breaks,
     series_regions,
+    snapshot_memo,
 )
 from dashboard.selection import filters_from_state
 
@@ -130,6 +131,11 @@ def scope_words(snapshot: Snapshot, level: str, parent: str | None, lang: str) -
     return f"{name}各市" if lang == "zh" else f"cities of {name}"
 
 
+def _with_data(snapshot: Snapshot) -> frozenset[str]:
+    """Codes of the regions with any figure in the snapshot (once per snapshot and process)."""
+    return snapshot_memo(snapshot, "regions_with_data", lambda: frozenset(str(c) for c in region_counts(snapshot)["code"].tolist()))
+
+
 def coverage(snapshot: Snapshot, rows: pd.DataFrame, level: str, parent: str | None, lang: str) -> str:
     """"10 of 31 provinces published this figure for Jan–Jul 2023; no figure: …".
 
@@ -137,15 +143,13 @@ def coverage(snapshot: Snapshot, rows: pd.DataFrame, level: str, parent: str | N
     snapshot: Hong Kong, Macao and Taiwan, which the mainland statistics do not cover, are not
     counted as missing.
     """
-    regions = reference_table(snapshot, "regions")
-    with_data = set(region_counts(snapshot)["code"])
-    pool = regions[(regions["level"] == level) & regions["code"].isin(with_data)]
-    if parent:
-        pool = pool[pool["parent_code"] == parent]
+    with_data = _with_data(snapshot)
+    pool = [r for code, r in reference_rows(snapshot, "regions").items()
+            if r["level"] == level and code in with_data and (not parent or r["parent_code"] == parent)]
     have = regions_with_values(rows)
-    k, n = len(have & set(pool["code"])), len(pool)
+    k, n = len(have & {r["code"] for r in pool}), len(pool)
     column = "name_zh" if lang == "zh" else "name_en"
-    missing = [r[column] for r in pool.to_dict("records") if r["code"] not in have]
+    missing = [r[column] for r in pool if r["code"] not in have]
     noun = {("province", "en"): "provinces", ("city", "en"): "cities", ("province", "zh"): "个省份",
             ("city", "zh"): "个城市"}.get((level, lang), "regions" if lang == "en" else "个地区")
     when = period_text(rows.iloc[0], lang) if not rows.empty else ""

@@ -62,7 +62,8 @@ def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...]
         divisor = 1.0
     ascending = measure == "rank"
     data = data.sort_values("value", ascending=not ascending)  # plotly draws the first bar at the bottom
-    names = [region_name(row, lang) for row in data.to_dict("records")]
+    rows = hover_rows(data)
+    names = [region_name(row, lang) for row in rows]
     selected = [code in highlight for code in data["region_code"]]
     colours = [HIGHLIGHT if s else OTHER for s in selected]
     fills = [DERIVED if status == "derived" else colour for status, colour in zip(data["status"], colours, strict=True)]
@@ -70,7 +71,7 @@ def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...]
     figure.add_bar(
             x=data["value"] / divisor, y=names, orientation="h",
             marker={"color": fills, "line": {"color": colours, "width": 2}},
-            hovertext=[hover_text(row, lang) for row in hover_rows(data)], hoverinfo="text",
+            hovertext=[hover_text(row, lang) for row in rows], hoverinfo="text",
             customdata=data["region_code"], text=[f"{v / divisor:,.4g}" for v in data["value"]],
             textposition="outside", cliponaxis=False,
     )
