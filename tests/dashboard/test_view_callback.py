@@ -52,3 +52,34 @@ def test_the_stored_digests_are_checked_like_every_browser_value():
     for bad in (["x" * 16], ["0123"], "0123456789abcdef", [["0123456789abcdef"]], ["0123456789abcdef"] * 17):
         with pytest.raises(BrowserValueError):
             check_state({"options": bad})
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("view", ["timeseries", "ranking", "map", "share", "checks"])
+def test_every_output_of_a_view_is_plain_json(default_warehouse, view, lang):
+    """No component or pandas value left in the answer: orjson encodes it as it is, so Dash takes
+    its one-call path instead of walking the whole response in Python (dashboard.plainjson)."""
+    import orjson
+
+    from dashboard.callbacks.view import first_view
+    from dashboard.query import Warehouse
+
+    config = Config(warehouse=default_warehouse)
+    outputs = first_view(Warehouse(default_warehouse), config, f"?view={view}&region=440000&region=310000", lang)
+    assert outputs[(ids.CHART, "figure")]["data"] or view == "checks"
+    encoded = orjson.loads(orjson.dumps({f"{k[0]}.{k[1]}": v for k, v in outputs.items()},
+                                        option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY))
+    assert encoded[f"{ids.KPIS}.children"][0]["type"] == "Div"  # a component, as the JSON Dash sends for it
+
+
+def test_plain_turns_nested_components_into_their_json():
+    from dash import html
+
+    from dashboard.plainjson import plain
+
+    tree = plain([html.Div([html.Span("a", className="x"), "b"], id="d", **{"data-source-id": "s1"}), {"k": (1, 2)}])
+    assert tree == [{"type": "Div", "namespace": "dash_html_components",
+                     "props": {"children": [{"type": "Span", "namespace": "dash_html_components",
+                                             "props": {"children": "a", "className": "x"}}, "b"],
+                               "id": "d", "data-source-id": "s1"}},
+                    {"k": [1, 2]}]
