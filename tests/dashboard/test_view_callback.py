@@ -83,3 +83,22 @@ def test_plain_turns_nested_components_into_their_json():
                                              "props": {"children": "a", "className": "x"}}, "b"],
                                "id": "d", "data-source-id": "s1"}},
                     {"k": [1, 2]}]
+
+
+def test_plain_gives_what_dash_itself_sends_for_the_page_components():
+    import json
+
+    from dash import dcc, html
+    from plotly.io.json import to_json_plotly
+
+    from dashboard.figures.kpi import kpi_cards
+    from dashboard.plainjson import plain
+
+    cards = kpi_cards([{"key": "level", "title": "Latest", "value": "2.7 m", "detail": "Jan–Jul 2023",
+                        "source": "NBS", "hover": "h", "period": "Jan–Jul 2023"},
+                       {"key": "target", "title": "Target", "value": "—", "detail": "a\nb", "source": "", "hover": "",
+                        "period": ""}])
+    links = html.Div([dcc.Link("Guangdong", href="/?region=440000", className="suggestion"),
+                      html.A("NBS", href="https://www.stats.gov.cn/", target="_blank", rel="noopener noreferrer")])
+    for tree in (cards, links):
+        assert json.loads(to_json_plotly(plain(tree))) == json.loads(to_json_plotly(tree))
