@@ -57,12 +57,8 @@ def _ranked_rows(rows: list[dict], column: str) -> list[str]:
 
 
 def _both(zh: str, en: str, lang: str) -> str:
-    return f"{zh} {en}" if lang == "zh" else f"{en} {zh}"
-
-
-def region_label(row, lang: str) -> str:
     """``Guangdong 广东省`` / ``广东省 Guangdong``: both names, the reader's first."""
-    return _both(row.name_zh, row.name_en, lang)
+    return f"{zh} {en}" if lang == "zh" else f"{en} {zh}"
 
 
 def region_choices(regions: pd.DataFrame, counts: pd.DataFrame, within: str, lang: str) -> list[dict]:
@@ -117,6 +113,32 @@ def industry_choices(industries: pd.DataFrame, codes: list[str], lang: str) -> l
     return choices
 
 
+@dataclass(frozen=True)
+class RegionTables:
+    """What the cascade asks of the regions table on every click, computed once per snapshot.
+
+    Sets of codes and the province list cost 3–4 ms a click from the pandas tables (Arrow-backed
+    text iterated element by element); they depend on the snapshot alone.
+    """
+
+    known: frozenset[str]
+    with_data: frozenset[str]
+    #: Provinces that have figures or cities with figures: (code, name_zh, name_en), in table order.
+    provinces: tuple[tuple[str, str, str], ...]
+    #: code → (name_zh, name_en)
+    names: dict[str, tuple[str, str]]
+
+
+def region_tables(regions: pd.DataFrame, region_counts: pd.DataFrame) -> RegionTables:
+    rows = records(regions, ("code", "parent_code", "level", "name_zh", "name_en"))
+    with_data = {str(c) for c in region_counts["code"].tolist()}
+    parents_with_data = {r["parent_code"] for r in rows if r["code"] in with_data} | with_data
+    provinces = tuple((r["code"], r["name_zh"], r["name_en"]) for r in rows
+                      if r["level"] == "province" and r["code"] in parents_with_data)
+    return RegionTables(known=frozenset(r["code"] for r in rows), with_data=frozenset(with_data), provinces=provinces,
+                        names={r["code"]: (r["name_zh"], r["name_en"]) for r in rows})
+
+
 def normalise(
     requested: dict,
     dimensions: pd.DataFrame,
@@ -131,6 +153,7 @@ def normalise(
     dims_for: Callable[[tuple[str, ...]], pd.DataFrame] | None = None,
     lead: str | None = None,
     choices_for: Callable[[str], list[dict]] | None = None,
+    tables: RegionTables | None = None,
 ) -> Controls:
     """A valid state for ``requested`` and every filter's options (``strict``: report replacements).
 
@@ -139,17 +162,19 @@ def normalise(
     has). ``lead``: a region just added; when the current series has no figure for it, the
     selection jumps to the first series that has one, rather than to an empty chart.
     ``choices_for(within)``: :func:`region_choices` for this snapshot and language, remembered.
+    ``tables``: :func:`region_tables` of ``regions`` and ``region_counts``, remembered by the caller.
     """
+    tables = tables if tables is not None else region_tables(regions, region_counts)
     notes: list[str] = []
     state: dict = {"lang": lang}
     options: dict[str, list[dict]] = {}
 
-    known = set(regions["code"])
+    known = tables.known
     asked = [c for c in requested.get("region") or [] if c in known]
     if strict:
         notes.extend(f"region={c}" for c in requested.get("region") or [] if c not in known)
     if not asked and requested.get("region") is None:
-        asked = [c for c in default_regions if c in set(region_counts["code"])]
+        asked = [c for c in default_regions if c in tables.with_data]
     state["region"] = asked
 
     if dims_for is not None and asked:
@@ -218,25 +243,20 @@ def normalise(
     options["status"] = [{"label": label(STATUS_LABELS, s, lang), "value": s} for s in statuses]
 
     state["within"] = requested.get("within") or ""
-    provinces = regions[regions["level"] == "province"]
-    with_data = set(region_counts["code"])
-    parents_with_data = set(regions.loc[regions["code"].isin(with_data), "parent_code"]) | with_data
-    provinces = provinces[provinces["code"].isin(parents_with_data)]
-    if state["within"] not in set(provinces["code"]):
+    if state["within"] not in {code for code, _zh, _en in tables.provinces}:
         state["within"] = ""
     options["within"] = [{"label": t("within_all", lang), "value": ""}] + [
-        {"label": region_label(r, lang), "value": r.code} for r in provinces.itertuples()
+        {"label": _both(zh, en, lang), "value": code} for code, zh, en in tables.provinces
     ]
     # The region list depends on the snapshot alone: the caller may remember it (``choices_for``).
     choices = (choices_for(state["within"]) if choices_for is not None
                else region_choices(regions, region_counts, state["within"], lang))
     offered = {c["value"] for c in choices}
-    by_code = regions.set_index("code")
     for code in state["region"]:  # a selected region stays visible even when the list is scoped
         if code not in offered:
-            row = by_code.loc[code]
-            choices.append({"label": _both(row["name_zh"], row["name_en"], lang), "value": code,
-                            "search": search_text(code, row["name_zh"], row["name_en"])})
+            name_zh, name_en = tables.names[code]
+            choices.append({"label": _both(name_zh, name_en, lang), "value": code,
+                            "search": search_text(code, name_zh, name_en)})
     options["region"] = choices
 
     state["view"] = requested.get("view") if requested.get("view") in VIEWS else "timeseries"

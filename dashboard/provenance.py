@@ -23,8 +23,9 @@ def source_summary(frame: pd.DataFrame) -> pd.DataFrame:
     # which for a few hundred rows is ~10x a pandas groupby
     counts = Counter(tuple("" if value is None or pd.isna(value) else str(value) for value in row.values())
                      for row in records(frame, columns))
-    summary = pd.DataFrame([(*key, n) for key, n in counts.items()], columns=[*columns, "figures"])
-    return summary.sort_values(["figures", "source_published_date"], ascending=[False, False], kind="stable").reset_index(drop=True)
+    # most figures first, then the newest; ties keep their first-seen order (Python's sort is stable with reverse)
+    ranked = sorted(counts.items(), key=lambda item: (item[1], item[0][3]), reverse=True)
+    return pd.DataFrame([(*key, n) for key, n in ranked], columns=[*columns, "figures"])
 
 
 #: At most this many sources are listed in the panel; the rest are counted (each row of the table
@@ -39,15 +40,16 @@ def sources_panel(summary: pd.DataFrame, lang: str) -> list:
     if summary.empty:
         return [heading, html.P(t("no_sources", lang), className="muted")]
     items = []
-    for row in summary.head(SOURCES_SHOWN).itertuples():
-        title = row.source_title or row.source_id
-        link = html.A(title, href=row.source_url, target="_blank", rel="noopener noreferrer") if row.source_url.startswith(("http://", "https://")) else html.Span(title)
-        meta = " · ".join(p for p in (row.source_publisher, row.source_published_date) if p)
-        flag = "" if row.source_url.startswith(("http://", "https://")) else t("no_url", lang)
+    for row in records(summary.head(SOURCES_SHOWN)):
+        title = row["source_title"] or row["source_id"]
+        linked = row["source_url"].startswith(("http://", "https://"))
+        link = html.A(title, href=row["source_url"], target="_blank", rel="noopener noreferrer") if linked else html.Span(title)
+        meta = " · ".join(p for p in (row["source_publisher"], row["source_published_date"]) if p)
+        figures = row["figures"]
         items.append(html.Li([link, html.Span(f" — {meta}" if meta else "", className="muted"),
-                              html.Span(flag, className="flag no-url") if flag else "",
-                              html.Span(f" {row.figures} {t('figure' if row.figures == 1 else 'figures_supported', lang)}", className="badge")],
-                             **{"data-source-id": row.source_id}))
+                              html.Span(t("no_url", lang), className="flag no-url") if not linked else "",
+                              html.Span(f" {figures} {t('figure' if figures == 1 else 'figures_supported', lang)}", className="badge")],
+                             **{"data-source-id": row["source_id"]}))
     listing = [heading, html.Ol(items, className="source-list")]
     if len(summary) > SOURCES_SHOWN:
         rest = summary.iloc[SOURCES_SHOWN:]

@@ -28,12 +28,14 @@ from dashboard.query import (
     empty_result,
     observations,
     reconciliation_rows,
+    reference_rows,
     reference_table,
     region_counts,
     region_dimensions,
     region_targets,
     series_breaks,
     series_regions,
+    snapshot_memo,
 )
 from dashboard.selection import filters_from_state
 
@@ -58,18 +60,18 @@ class View:
 
 def series_title(snapshot: Snapshot, state: dict, lang: str) -> str:
     """``Production · automobiles · Automobile manufacturing — Level — Year to date``."""
-    indicators = reference_table(snapshot, "indicators").set_index("code")
-    industries = reference_table(snapshot, "industries").set_index("code")
+    indicators, industries = reference_rows(snapshot, "indicators"), reference_rows(snapshot, "industries")
+    column = "name_zh" if lang == "zh" else "name_en"
     code = state.get("indicator") or ""
     name = code
-    if code in indicators.index:
-        name = indicators.loc[code, "name_zh" if lang == "zh" else "name_en"] or code
+    if code in indicators:
+        name = indicators[code][column] or code
     parts = [name]
     if state.get("product"):
         parts.append(label(PRODUCT_LABELS, state["product"], lang))
     industry = state.get("industry") or ""
-    if industry in industries.index:
-        parts.append(industries.loc[industry, "name_zh" if lang == "zh" else "name_en"] or industry)
+    if industry in industries:
+        parts.append(industries[industry][column] or industry)
     if state.get("scope"):
         parts.append(f"[{state['scope']}]")
     heading = " · ".join(parts)
@@ -83,13 +85,13 @@ def comparison_scope(snapshot: Snapshot, state: dict) -> tuple[str, str | None]:
     The nation or a province → every province; a city (or a province picked in "Cities of")
     → the cities of that province.
     """
-    regions = reference_table(snapshot, "regions").set_index("code")
+    regions = reference_rows(snapshot, "regions")
     within = state.get("within") or ""
     if within:
         return "city", within
     focus = focus_region(state)
-    if focus in regions.index and regions.loc[focus, "level"] in ("city", "county"):
-        return "city", regions.loc[focus, "parent_code"]
+    if focus in regions and regions[focus]["level"] in ("city", "county"):
+        return "city", regions[focus]["parent_code"]
     return "province", None
 
 
@@ -122,11 +124,16 @@ def scope_words(snapshot: Snapshot, level: str, parent: str | None, lang: str) -
     """"provinces of China" / "cities of Guangdong": which regions a ranking or map compares."""
     if level == "province":
         return "全国各省份" if lang == "zh" else "provinces of China"
-    names = reference_table(snapshot, "regions").set_index("code")
+    names = reference_rows(snapshot, "regions")
     name = parent or ""
-    if parent in names.index:
-        name = names.loc[parent, "name_zh" if lang == "zh" else "name_en"]
+    if parent in names:
+        name = names[parent]["name_zh" if lang == "zh" else "name_en"]
     return f"{name}各市" if lang == "zh" else f"cities of {name}"
+
+
+def _with_data(snapshot: Snapshot) -> frozenset[str]:
+    """Codes of the regions with any figure in the snapshot (once per snapshot and process)."""
+    return snapshot_memo(snapshot, "regions_with_data", lambda: frozenset(str(c) for c in region_counts(snapshot)["code"].tolist()))
 
 
 def coverage(snapshot: Snapshot, rows: pd.DataFrame, level: str, parent: str | None, lang: str) -> str:
@@ -136,15 +143,13 @@ def coverage(snapshot: Snapshot, rows: pd.DataFrame, level: str, parent: str | N
     snapshot: Hong Kong, Macao and Taiwan, which the mainland statistics do not cover, are not
     counted as missing.
     """
-    regions = reference_table(snapshot, "regions")
-    with_data = set(region_counts(snapshot)["code"])
-    pool = regions[(regions["level"] == level) & regions["code"].isin(with_data)]
-    if parent:
-        pool = pool[pool["parent_code"] == parent]
-    have = set(rows.dropna(subset=["value"])["region_code"]) if not rows.empty else set()
-    k, n = len(have & set(pool["code"])), len(pool)
+    with_data = _with_data(snapshot)
+    pool = [r for code, r in reference_rows(snapshot, "regions").items()
+            if r["level"] == level and code in with_data and (not parent or r["parent_code"] == parent)]
+    have = regions_with_values(rows)
+    k, n = len(have & {r["code"] for r in pool}), len(pool)
     column = "name_zh" if lang == "zh" else "name_en"
-    missing = [r[column] for r in pool.to_dict("records") if r["code"] not in have]
+    missing = [r[column] for r in pool if r["code"] not in have]
     noun = {("province", "en"): "provinces", ("city", "en"): "cities", ("province", "zh"): "个省份",
             ("city", "zh"): "个城市"}.get((level, lang), "regions" if lang == "en" else "个地区")
     when = period_text(rows.iloc[0], lang) if not rows.empty else ""
@@ -312,7 +317,7 @@ def comparison_dead_end(snapshot: Snapshot, state: dict, level: str, parent: str
 
 def _with_dead_end(snapshot: Snapshot, state: dict, view: View, lang: str) -> View:
     """A time series or share view with no figure: its real cause and the nearest choices."""
-    if not view.rows.dropna(subset=["value"]).empty:
+    if "value" in view.rows and view.rows["value"].notna().any():
         return view
     series = view_title(snapshot, state, lang, measure="share_pct" if state.get("view") == "share" else None)
     suggestions: list[tuple[str, dict]] = []
@@ -328,30 +333,38 @@ def _with_dead_end(snapshot: Snapshot, state: dict, view: View, lang: str) -> Vi
         cause = (f"所选地区没有该数据：{series}" if lang == "zh" else f"The selected regions have no figures for: {series}")
         have = series_regions(snapshot, state.get("indicator") or "", state.get("product"), state.get("industry"),
                               state.get("scope"))
-        names = reference_table(snapshot, "regions").set_index("code")
+        names = reference_rows(snapshot, "regions")
         for code in have.sort_values("n", ascending=False)["code"].head(SUGGESTIONS):
-            if code in names.index:
-                suggestions.append((names.loc[code, "name_zh" if lang == "zh" else "name_en"], {**state, "region": [code]}))
+            if code in names:
+                suggestions.append((names[code]["name_zh" if lang == "zh" else "name_en"], {**state, "region": [code]}))
     return dataclasses.replace(view, figure=empty_figure(cause), dead_end=cause, suggestions=tuple(suggestions[:SUGGESTIONS + 1]))
 
 
 def _missing(snapshot: Snapshot, state: dict, frame: pd.DataFrame, lang: str) -> tuple[str, ...]:
     """Names of the selected regions without a figure in ``frame``: said, not silently dropped."""
-    have = set(frame.dropna(subset=["value"])["region_code"]) if not frame.empty else set()
-    names = reference_table(snapshot, "regions").set_index("code")
+    have = regions_with_values(frame)
+    names = reference_rows(snapshot, "regions")
     column = "name_zh" if lang == "zh" else "name_en"
-    return tuple(names.loc[c, column] if c in names.index else c for c in state.get("region") or [] if c not in have)
+    return tuple(names[c][column] if c in names else c for c in state.get("region") or [] if c not in have)
+
+
+def regions_with_values(frame: pd.DataFrame) -> set[str]:
+    """The regions of ``frame`` with at least one figure (a value, not a gap)."""
+    if frame.empty:
+        return set()
+    return {code for code, value in zip(frame["region_code"].tolist(), frame["value"].tolist(), strict=True)
+            if value is not None and value == value}  # NaN != NaN
 
 
 def share_parent_title(snapshot: Snapshot, region: str | None, lang: str) -> str:
     """"Share of the national total" / "Share of Guangdong": the share of parent named after the parent."""
-    regions = reference_table(snapshot, "regions").set_index("code")
-    if region not in regions.index:
+    regions = reference_rows(snapshot, "regions")
+    if region not in regions:
         return t("kpi_share", lang)
-    parent = regions.loc[region, "parent_code"]
-    if not parent or parent == "CN" or parent not in regions.index:
+    parent = regions[region]["parent_code"]
+    if not parent or parent == "CN" or parent not in regions:
         return t("kpi_share_national", lang)
-    return t("kpi_share_of", lang).format(parent=regions.loc[parent, "name_zh" if lang == "zh" else "name_en"])
+    return t("kpi_share_of", lang).format(parent=regions[parent]["name_zh" if lang == "zh" else "name_en"])
 
 
 class _Names(dict):
@@ -361,8 +374,8 @@ class _Names(dict):
         super().__init__()
         self.lang = lang
         column = "name_zh" if lang == "zh" else "name_en"
-        self.indicators = reference_table(snapshot, "indicators").set_index("code")[column].to_dict()
-        self.industries = reference_table(snapshot, "industries").set_index("code")[column].to_dict()
+        self.indicators = {code: row[column] for code, row in reference_rows(snapshot, "indicators").items()}
+        self.industries = {code: row[column] for code, row in reference_rows(snapshot, "industries").items()}
 
     def get(self, key, default=None):  # type: ignore[override]
         indicator, industry, product = key
@@ -379,7 +392,7 @@ class _Names(dict):
 def kpi_focus(state: dict, frame: pd.DataFrame) -> str | None:
     """The region the KPI cards describe: the first selected region with a figure of the series
     (a region just added for comparison without figures does not empty the cards)."""
-    have = set(frame.dropna(subset=["value"])["region_code"]) if not frame.empty else set()
+    have = regions_with_values(frame)
     for code in state.get("region") or []:
         if code in have:
             return code

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from dashboard import ids
 from dashboard.config import Config
-from dashboard.controls import normalise, region_choices
+from dashboard.controls import normalise, region_choices, region_tables
 from dashboard.i18n import t
 from dashboard.query import (
     Snapshot,
@@ -101,6 +101,8 @@ def resolve(snapshot: Snapshot, requested: dict, notes: list[str], *, from_url: 
         choices_for=lambda within: [dict(choice) for choice in snapshot_memo(
             snapshot, f"region_choices:{within}:{lang}",
             lambda: region_choices(reference_table(snapshot, "regions"), region_counts(snapshot), within, lang))],
+        tables=snapshot_memo(snapshot, "region_tables",
+                             lambda: region_tables(reference_table(snapshot, "regions"), region_counts(snapshot))),
     )
     state = result.state
     ends = period_ends(snapshot, filters_from_state(state, date_from=None, date_to=None, statuses=()))

@@ -20,6 +20,7 @@ from dashboard.callbacks.filters import CONTROLS, KEYS, requested_from, resolve
 from dashboard.config import Config
 from dashboard.figures.kpi import kpi_cards
 from dashboard.i18n import t
+from dashboard.plainjson import plain
 from dashboard.provenance import source_summary, sources_panel
 from dashboard.query import Warehouse, reference_table, snapshot_memo
 from dashboard.table import column_defs, table_rows
@@ -110,7 +111,7 @@ def page_message(drawn, state: dict, lang: str):
                           className="suggestion") for text, target in drawn.suggestions]
         return html.Div([html.Span(drawn.dead_end, className="dead-end"),
                          html.Span([t("suggest_lead", lang), *links], className="suggestions") if links else ""])
-    if drawn.rows.dropna(subset=["value"]).empty:
+    if "value" not in drawn.rows or not drawn.rows["value"].notna().any():
         return t("no_data", lang)
     if not state.get("region"):
         return t("all_regions_note", lang)
@@ -162,11 +163,12 @@ def answer(warehouse: Warehouse, config: Config, triggered: set[str], stored, se
         resolved.search, state, resolved.note,
         drawn.figure, *(drawn.grid or (table_rows(rows, lang, publishers=publishers(snapshot),
                                                   names=region_names(snapshot, lang)), column_defs(lang))),
-        kpi_cards(drawn.kpis), sources_panel(source_summary(rows if drawn.grid is None else rows.iloc[0:0]), lang),
-        message,
-        f"{len(rows)} {t('row' if len(rows) == 1 else 'rows', lang)}", snapshot_line(snapshot, lang),
-        drawn.coverage, state.get("axis") or "linear", state.get("transform") or "none",
-        cite_text(snapshot, state, drawn, resolved.search), get_data_panel(state, lang),
+        # Components as their JSON (dashboard.plainjson): the whole response is then encoded by one orjson call.
+        plain(kpi_cards(drawn.kpis)), plain(sources_panel(source_summary(rows if drawn.grid is None else rows.iloc[0:0]), lang)),
+        plain(message),
+        f"{len(rows)} {t('row' if len(rows) == 1 else 'rows', lang)}", plain(snapshot_line(snapshot, lang)),
+        plain(drawn.coverage), state.get("axis") or "linear", state.get("transform") or "none",
+        plain(cite_text(snapshot, state, drawn, resolved.search)), plain(get_data_panel(state, lang)),
     )
 
 

@@ -10,10 +10,9 @@ made, why and what would make it checkable — above a count of the verdicts per
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.figures.common import FONT, empty_figure, light_template, period_text
-from dashboard.figures.spec import FigureSpec
+from dashboard.figures.spec import FigureSpec, PlainFigure
 from dashboard.i18n import CHECK_LABELS, CHECKABLE_IF, VERDICT_LABELS, label, t
 
 VERDICT_COLOURS = {"consistent": "#009E73", "inconsistent": "#D55E00", "not_comparable": "#a9b4c2",
@@ -75,7 +74,7 @@ def checks_columns(lang: str) -> list[dict]:
     return defs
 
 
-def checks_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> go.Figure:
+def checks_figure(frame: pd.DataFrame, lang: str, *, title: str = "") -> PlainFigure:
     """Verdicts counted per kind of check, as stacked horizontal bars."""
     if frame.empty:
         return empty_figure(t("checks_none", lang))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from dashboard.figures.spec import FigureSpec, template_layout
+from dashboard.figures.spec import FigureSpec, PlainFigure, template_layout
 from dashboard.formatting import format_value
 from dashboard.i18n import QUALIFIER_LABELS, STATUS_LABELS, label, t
 from dashboard.records import records
@@ -152,7 +151,7 @@ def month_tick(month: int, kind: str, lang: str) -> str:
     return f"{month}月" if lang == "zh" else MONTHS_EN[month - 1]
 
 
-def empty_figure(message: str) -> go.Figure:
+def empty_figure(message: str) -> PlainFigure:
     """A figure that says why it is empty instead of drawing an empty axis."""
     figure = FigureSpec()
     figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 15})

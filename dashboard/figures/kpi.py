@@ -27,29 +27,38 @@ CARDS = (("level", "kpi_latest"), ("yoy_pct", "kpi_growth"), ("share_pct", "kpi_
 TARGETS_SHOWN = 2
 
 
+def _is_actual(row: dict) -> bool:
+    """A default, actual (not target or forecast) figure with a value; a share only of the parent region."""
+    value = row.get("value")
+    if value is None or pd.isna(value):
+        return False
+    if not row.get("is_default", True) or row.get("status", "reported") not in ACTUAL:
+        return False
+    share_of = row.get("share_of")
+    return row.get("measure") != "share_pct" or share_of is None or pd.isna(share_of) or share_of == ""
+
+
 def actual_figures(frame: pd.DataFrame) -> pd.DataFrame:
     """The default, actual (not target or forecast) figures with a value; shares of the parent region only."""
-    data = frame.dropna(subset=["value"]) if not frame.empty else frame
-    if not data.empty and "is_default" in data:
-        data = data[data["is_default"]]
-    if not data.empty and "status" in data:
-        data = data[data["status"].isin(ACTUAL)]
-    if not data.empty and "share_of" in data:
-        data = data[(data["measure"] != "share_pct") | (data["share_of"].fillna("") == "")]
-    return data
+    if frame.empty:
+        return frame
+    return frame[[_is_actual(row) for row in records(frame, ("value", "is_default", "status", "measure", "share_of"))]]
+
+
+def _latest_period(rows: list[dict], measure: str | None) -> tuple | None:
+    """(start, end) of the latest period among ``rows`` with a figure of ``measure``, else of any."""
+    chosen = [r for r in rows if r["measure"] == measure] if measure else rows
+    chosen = chosen or rows
+    if not chosen:
+        return None
+    row = max(chosen, key=lambda r: (r["period_end"], r["period_start"]))
+    return row["period_start"], row["period_end"]
 
 
 def kpi_period(frame: pd.DataFrame, measure: str | None = None) -> tuple | None:
     """(start, end) of the period the cards describe: the latest period with a figure of
     ``measure`` (the selected one), else the latest with any figure; None without figures."""
-    data = actual_figures(frame)
-    if data.empty:
-        return None
-    rows = data[data["measure"] == measure] if measure else data
-    if rows.empty:
-        rows = data
-    row = rows.sort_values(["period_end", "period_start"]).iloc[-1]
-    return row["period_start"], row["period_end"]
+    return _latest_period([r for r in records(frame) if _is_actual(r)] if not frame.empty else [], measure)
 
 
 def kpi_specs(frame: pd.DataFrame, lang: str, *, period: tuple | None = None, measure: str | None = None,
@@ -63,19 +72,19 @@ def kpi_specs(frame: pd.DataFrame, lang: str, *, period: tuple | None = None, me
     columns indicator/product/industry_code/scope) whose targets come first; ``names`` maps
     (indicator, industry) codes to names for the other targets.
     """
-    data = actual_figures(frame)
-    period = period if period is not None else kpi_period(frame, measure)
+    # Rows as dicts, read once: a few pandas masks per card cost more than reading every row (a
+    # region's series slice is a few hundred rows).
+    data = [r for r in records(frame) if _is_actual(r)] if not frame.empty else []
+    period = period if period is not None else _latest_period(data, measure)
     specs = []
     when = ""
     if period is not None:
         sample = {"period_start": period[0], "period_end": period[1],
-                  "period_kind": data["period_kind"].iloc[0] if not data.empty else "ytd"}
-        when = period_text(pd.Series(sample), lang)
-    # The first row of each measure in the cards' period (rows as dicts: a few pandas masks per card
-    # cost more than reading every row once).
+                  "period_kind": data[0]["period_kind"] if data else "ytd"}
+        when = period_text(sample, lang)
     first_of: dict[str, dict] = {}
-    if period is not None and not data.empty:
-        for record in records(data):
+    if period is not None:
+        for record in data:
             if record["period_start"] == period[0] and record["period_end"] == period[1]:
                 first_of.setdefault(record["measure"], record)
     for card_measure, key in CARDS:

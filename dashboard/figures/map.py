@@ -8,10 +8,9 @@ which keeps this builder pure.
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.figures.common import FONT, empty_figure, hover_rows, hover_text, period_text
-from dashboard.figures.spec import FigureSpec
+from dashboard.figures.spec import FigureSpec, PlainFigure
 from dashboard.formatting import choose_scale, unit_label
 from dashboard.i18n import MEASURE_LABELS, label, t
 
@@ -26,7 +25,7 @@ NO_DATA_MARK = "#8a7f6e"
 
 
 def map_figure(frame: pd.DataFrame, geojson: dict, lang: str, *, highlight: tuple[str, ...] = (),
-               title: str = "", names: dict[str, str] | None = None, geojson_url: str | None = None) -> go.Figure:
+               title: str = "", names: dict[str, str] | None = None, geojson_url: str | None = None) -> PlainFigure:
     """Colour each region of ``frame`` (one period) found in ``geojson``; outline the selected ones.
 
     Regions of the level without a figure are drawn grey, so "no data" is visible rather than

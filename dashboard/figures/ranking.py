@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.figures.common import (
     FONT,
@@ -14,7 +13,7 @@ from dashboard.figures.common import (
     period_text,
     region_name,
 )
-from dashboard.figures.spec import FigureSpec
+from dashboard.figures.spec import FigureSpec, PlainFigure
 from dashboard.formatting import choose_scale, unit_label
 from dashboard.i18n import MEASURE_LABELS, label, t
 
@@ -45,7 +44,7 @@ def comparison_period(frame: pd.DataFrame, focus: str | None = None) -> pd.DataF
     return data[(data["period_end"] == end) & (data["period_start"] == start)]
 
 
-def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...] = (), title: str = "") -> go.Figure:
+def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...] = (), title: str = "") -> PlainFigure:
     """Horizontal bars of ``frame`` (one period, many regions), sorted so rank 1 is on top.
 
     Ranks are published positions, so a ``rank`` measure is drawn best (1) first with bar
@@ -63,7 +62,8 @@ def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...]
         divisor = 1.0
     ascending = measure == "rank"
     data = data.sort_values("value", ascending=not ascending)  # plotly draws the first bar at the bottom
-    names = [region_name(row, lang) for row in data.to_dict("records")]
+    rows = hover_rows(data)
+    names = [region_name(row, lang) for row in rows]
     selected = [code in highlight for code in data["region_code"]]
     colours = [HIGHLIGHT if s else OTHER for s in selected]
     fills = [DERIVED if status == "derived" else colour for status, colour in zip(data["status"], colours, strict=True)]
@@ -71,7 +71,7 @@ def ranking_figure(frame: pd.DataFrame, lang: str, *, highlight: tuple[str, ...]
     figure.add_bar(
             x=data["value"] / divisor, y=names, orientation="h",
             marker={"color": fills, "line": {"color": colours, "width": 2}},
-            hovertext=[hover_text(row, lang) for row in hover_rows(data)], hoverinfo="text",
+            hovertext=[hover_text(row, lang) for row in rows], hoverinfo="text",
             customdata=data["region_code"], text=[f"{v / divisor:,.4g}" for v in data["value"]],
             textposition="outside", cliponaxis=False,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.figures.common import (
     FONT,
@@ -16,12 +15,12 @@ from dashboard.figures.common import (
     series_colours,
     x_positions,
 )
-from dashboard.figures.spec import FigureSpec
+from dashboard.figures.spec import FigureSpec, PlainFigure
 from dashboard.figures.timeseries import MARKERS
 from dashboard.i18n import t
 
 
-def share_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colours: dict[str, str] | None = None) -> go.Figure:
+def share_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colours: dict[str, str] | None = None) -> PlainFigure:
     """Share of parent (``share_pct`` rows of the parent-region kind) per region, over period end.
 
     Reported shares are filled markers and derived ones hollow, on the same line, so a derived

@@ -33,16 +33,6 @@ def client(app):
     return app.server.test_client()
 
 
-@pytest.fixture(scope="module")
-def dependencies(client) -> list[dict]:
-    return [d for d in client.get("/_dash-dependencies").get_json() if not d.get("clientside_function")]
-
-
-@pytest.fixture(scope="module")
-def snapshot_id(client) -> str:
-    return client.get("/healthz").get_json()["snapshot_id"]
-
-
 def callback(dependencies: list[dict], output_part: str) -> dict:
     return next(d for d in dependencies if output_part in d["output"])
 

@@ -21,16 +21,6 @@ def client(default_warehouse: Path):
     return create_app(Config(warehouse=default_warehouse)).server.test_client()
 
 
-@pytest.fixture(scope="module")
-def dependencies(client) -> list[dict]:
-    return [d for d in client.get("/_dash-dependencies").get_json() if not d.get("clientside_function")]
-
-
-@pytest.fixture(scope="module")
-def snapshot_id(client) -> str:
-    return client.get("/healthz").get_json()["snapshot_id"]
-
-
 def is_hit(response) -> bool:
     return response.headers.get("Server-Timing", "").startswith('cache;desc="hit"')
 

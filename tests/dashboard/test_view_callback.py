@@ -52,3 +52,53 @@ def test_the_stored_digests_are_checked_like_every_browser_value():
     for bad in (["x" * 16], ["0123"], "0123456789abcdef", [["0123456789abcdef"]], ["0123456789abcdef"] * 17):
         with pytest.raises(BrowserValueError):
             check_state({"options": bad})
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("view", ["timeseries", "ranking", "map", "share", "checks"])
+def test_every_output_of_a_view_is_plain_json(default_warehouse, view, lang):
+    """No component or pandas value left in the answer: orjson encodes it as it is, so Dash takes
+    its one-call path instead of walking the whole response in Python (dashboard.plainjson)."""
+    import orjson
+
+    from dashboard.callbacks.view import first_view
+    from dashboard.query import Warehouse
+
+    config = Config(warehouse=default_warehouse)
+    outputs = first_view(Warehouse(default_warehouse), config, f"?view={view}&region=440000&region=310000", lang)
+    assert outputs[(ids.CHART, "figure")]["data"] or view == "checks"
+    encoded = orjson.loads(orjson.dumps({f"{k[0]}.{k[1]}": v for k, v in outputs.items()},
+                                        option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY))
+    assert encoded[f"{ids.KPIS}.children"][0]["type"] == "Div"  # a component, as the JSON Dash sends for it
+
+
+def test_plain_turns_nested_components_into_their_json():
+    from dash import html
+
+    from dashboard.plainjson import plain
+
+    tree = plain([html.Div([html.Span("a", className="x"), "b"], id="d", **{"data-source-id": "s1"}), {"k": (1, 2)}])
+    assert tree == [{"type": "Div", "namespace": "dash_html_components",
+                     "props": {"children": [{"type": "Span", "namespace": "dash_html_components",
+                                             "props": {"children": "a", "className": "x"}}, "b"],
+                               "id": "d", "data-source-id": "s1"}},
+                    {"k": [1, 2]}]
+
+
+def test_plain_gives_what_dash_itself_sends_for_the_page_components():
+    import json
+
+    from dash import dcc, html
+    from plotly.io.json import to_json_plotly
+
+    from dashboard.figures.kpi import kpi_cards
+    from dashboard.plainjson import plain
+
+    cards = kpi_cards([{"key": "level", "title": "Latest", "value": "2.7 m", "detail": "Jan–Jul 2023",
+                        "source": "NBS", "hover": "h", "period": "Jan–Jul 2023"},
+                       {"key": "target", "title": "Target", "value": "—", "detail": "a\nb", "source": "", "hover": "",
+                        "period": ""}])
+    links = html.Div([dcc.Link("Guangdong", href="/?region=440000", className="suggestion"),
+                      html.A("NBS", href="https://www.stats.gov.cn/", target="_blank", rel="noopener noreferrer")])
+    for tree in (cards, links):
+        assert json.loads(to_json_plotly(plain(tree))) == json.loads(to_json_plotly(tree))
