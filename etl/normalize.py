@@ -97,7 +97,14 @@ def _map_unique(values: pd.Series, function: Callable[[Hashable], object]) -> pd
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     table = np.empty(len(uniques), dtype=object)
     table[:] = [function(v) for v in uniques]
-    return pd.Series(table[codes], index=values.index)
+    return _spread(table, codes, values.index)
+
+
+def _spread(table: np.ndarray, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """``table[codes]`` as a Series: the distinct results become a Series first (its type inferred
+    from them, as it would be from every row's) and are then taken by code, so a million strings
+    are one Arrow ``take``, not a million Python objects turned into Arrow strings."""
+    return pd.Series(pd.Series(table).array.take(codes), index=index)
 
 
 def lookup(values: pd.Series, mapping: dict) -> pd.Series:
@@ -129,7 +136,7 @@ class _Resolved:
         """``attribute(result)`` for every row."""
         table = np.empty(len(self.results), dtype=dtype or object)
         table[:] = [attribute(r) for r in self.results]
-        return pd.Series(table[self.codes], index=self.index)
+        return _spread(table, self.codes, self.index)
 
 
 def _scale_number(text: str, multiplier: float) -> float:
