@@ -34,7 +34,7 @@ import pyarrow as pa
 
 from etl.derive.breaks import BREAK_FLAG_PATTERN, SERIES_BREAKS_SCHEMA, flagged_rows_sql
 from etl.derive.common import COLUMNS, DATE_COLUMNS, DERIVED_SOURCE, SERIES, with_derived_source
-from etl.derive.engine import Query, Workspace, to_frame
+from etl.derive.engine import Query, Workspace, release_unused_memory, to_frame
 from etl.derive.growth import growth_sql
 from etl.derive.monthly import monthly_sql
 from etl.derive.reconcile import RECONCILIATION_SCHEMA, reconcile_rows, summarise
@@ -96,6 +96,7 @@ class Observations(Query):
                 pending = pool.submit(fetch, parts[index + 1]) if index + 1 < len(parts) else None
                 writer.write_table(part, row_group_size=row_group_size)
                 del part
+                release_unused_memory()  # the written part's buffers go back before the next is fetched
 
     def frame(self) -> pd.DataFrame:
         return to_frame(self.table(), dates_as_timestamps=not self.dates_as_objects)
