@@ -69,8 +69,10 @@ def main(argv: list[str] | None = None) -> None:
     _common(parser)
     args = parser.parse_args(argv)
     from dashboard.app import create_app
+    from dashboard.collector import tune_for_serving
 
     app = create_app(_config(args))
+    tune_for_serving()
     app.run(host=args.host, port=args.port, debug=False)
 
 

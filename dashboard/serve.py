@@ -94,9 +94,12 @@ class DashboardApplication(BaseApplication):
 
     def load(self):
         from dashboard.app import create_app
+        from dashboard.collector import tune_for_serving
 
         use_system_allocator()
-        return create_app(self.dashboard_config).server
+        server = create_app(self.dashboard_config).server
+        tune_for_serving()
+        return server
 
 
 def use_system_allocator() -> None:

@@ -389,24 +389,25 @@ class _Names(dict):
         return " · ".join(parts)
 
 
-def kpi_focus(state: dict, frame: pd.DataFrame) -> str | None:
-    """The region the KPI cards describe: the first selected region with a figure of the series
-    (a region just added for comparison without figures does not empty the cards)."""
-    have = regions_with_values(frame)
-    for code in state.get("region") or []:
-        if code in have:
-            return code
-    return focus_region(state)
-
-
 def _kpis(snapshot: Snapshot, state: dict, lang: str) -> list[dict]:
+    """The cards of the first selected region with a figure of the series (a region just added for
+    comparison without figures does not empty the cards), else of the first selected."""
     if not state.get("region"):
         return []
-    frame = observations(snapshot, filters_from_state(state, measures=(), statuses=(), date_from=None))
-    focus = kpi_focus(state, frame)
+    # The focus region's series slice alone (the first selected region with a figure): reading every
+    # selected region's rows to keep one region's cost a concatenation of five slices in the share view.
+    every = filters_from_state(state, measures=(), statuses=(), date_from=None)
+    focus, frame = None, None
+    for code in state["region"]:
+        rows = observations(snapshot, dataclasses.replace(every, regions=(code,)))
+        if regions_with_values(rows):
+            focus, frame = code, rows
+            break
     if focus is None:
-        return []
-    frame = frame[frame["region_code"] == focus]
+        focus = focus_region(state)
+        if focus is None:
+            return []
+        frame = observations(snapshot, dataclasses.replace(every, regions=(focus,)))
     series = {"indicator": state.get("indicator") or "", "product": state.get("product") or "",
               "industry_code": state.get("industry") or "", "scope": state.get("scope") or ""}
     return kpi_specs(frame, lang, measure=state.get("measure"), share_title=share_parent_title(snapshot, focus, lang),

@@ -40,15 +40,17 @@ def period_text(row: pd.Series, lang: str) -> str:
     return f"{start:%b}–{end:%b} {start.year}"
 
 
-def x_positions(group: pd.DataFrame) -> tuple[list, bool]:
+def x_positions(group: pd.DataFrame | list[dict]) -> tuple[list, bool]:
     """Where a series' points sit on the time axis, and whether the axis counts whole years.
 
     Annual figures are placed at their year (2025), not at 31 December, which Plotly would draw
-    next to the tick of the following year; other periods at their end date.
+    next to the tick of the following year; other periods at their end date. ``group``: a frame
+    or its rows as dicts.
     """
-    if len(group) and set(group["period_kind"]) == {"year"}:
-        return [d.year for d in group["period_start"]], True
-    return list(group["period_end"]), False
+    rows = group if isinstance(group, list) else records(group, ("period_kind", "period_start", "period_end"))
+    if rows and all(row["period_kind"] == "year" for row in rows):
+        return [row["period_start"].year for row in rows], True
+    return [row["period_end"] for row in rows], False
 
 
 def qualified_value(row: pd.Series, lang: str, *, measure: str | None = None) -> str:

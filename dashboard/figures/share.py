@@ -37,23 +37,29 @@ def share_figure(frame: pd.DataFrame, lang: str, *, title: str = "", colours: di
     figure = FigureSpec()
     colours = colours or {}
     fallback = series_colours(list(dict.fromkeys(data["region_code"])))
-    for code, group in data.groupby("region_code", sort=False):
-        group = group.sort_values(["period_end", "status"])
-        name = region_name(group.iloc[0], lang)
+    # Rows as dicts, grouped and sorted in Python: five regions' shares over years are a few
+    # hundred points, and pandas' group-by, sorts and per-group conversions cost more than the loop.
+    groups: dict[str, list[dict]] = {}
+    for row in hover_rows(data):
+        groups.setdefault(row["region_code"], []).append(row)
+    for code, group in groups.items():
+        group.sort(key=lambda r: (r["period_end"], r["status"]))
+        name = region_name(group[0], lang)
         colour = colours.get(code, fallback[code])
-        hover = [hover_text(row, lang) for row in hover_rows(group)]
+        hover = [hover_text(row, lang) for row in group]
+        values = [row["value"] for row in group]
         if single:
-            figure.add_bar(x=[name] * len(group), y=group["value"], name=name, marker_color=colour,
-                           hovertext=hover, hoverinfo="text", text=[f"{v:.3g}%" for v in group["value"]],
+            figure.add_bar(x=[name] * len(group), y=values, name=name, marker_color=colour,
+                           hovertext=hover, hoverinfo="text", text=[f"{v:.3g}%" for v in values],
                            textposition="outside", cliponaxis=False)
             continue
         x, annual = x_positions(group)
         if annual:
             figure.update_xaxes(dtick=1, tickformat="d")
         figure.add_scatter(
-            x=x, y=group["value"], name=name, mode="lines+markers",
+            x=x, y=values, name=name, mode="lines+markers",
             line={"color": colour, "width": 2, "dash": "dot"},
-            marker={"symbol": [MARKERS.get(s, "circle") for s in group["status"]], "size": 10, "color": colour},
+            marker={"symbol": [MARKERS.get(row["status"], "circle") for row in group], "size": 10, "color": colour},
             hovertext=hover, hoverinfo="text",
         )
     heading = title or t("share_title", lang)
